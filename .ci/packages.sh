@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs every Debian package abigen, its tests and its benchmark need (idempotent).
+set -euo pipefail
+PKGS=(
+  libclang-dev clang llvm liburing-dev linux-libc-dev linux-source-6.12 linux-source-6.1
+  linux-libc-dev-i386-cross linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross
+  libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross
+  binutils xz-utils librsvg2-bin bindgen hyperfine
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+import Foundation
+
+/// Finds Debian's libclang-dev: the newest /usr/lib/llvm-N that has both
+/// `include/clang-c/Index.h` and `lib/libclang.so`. `ABIGEN_LLVM_PREFIX` overrides.
+/// The Swift toolchain's own libclang is deliberately not used: we link and load
+/// the one whose headers we compile against, and `abigen --version` reports it.
+func libclangPrefix() -> String {
+    let fm = FileManager.default
+    if let p = ProcessInfo.processInfo.environment["ABIGEN_LLVM_PREFIX"], !p.isEmpty { return p }
+    let candidates = ((try? fm.contentsOfDirectory(atPath: "/usr/lib")) ?? [])
+        .filter { $0.hasPrefix("llvm-") }
+        .compactMap { name -> (Int, String)? in
+            guard let v = Int(name.dropFirst(5)) else { return nil }
+            let dir = "/usr/lib/" + name
+            guard fm.fileExists(atPath: dir + "/include/clang-c/Index.h"),
+                  fm.fileExists(atPath: dir + "/lib/libclang.so") else { return nil }
+            return (v, dir)
+        }
+        .sorted { $0.0 > $1.0 }
+    return candidates.first?.1 ?? "/usr/lib/llvm-14"
+}
+let llvm = libclangPrefix()
+
+let package = Package(
+    name: "abigen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "abigen", targets: ["abigen"]),
+        .library(name: "ABIModel", targets: ["ABIModel"]),
+        .library(name: "IoUring", targets: ["IoUring"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CClang", path: "Sources/CClang"),
+        .target(name: "ABIModel"),
+        .target(
+            name: "ABIFrontend",
+            dependencies: ["CClang", "ABIModel"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I\(llvm)/include"])],
+            linkerSettings: [.unsafeFlags(["-L\(llvm)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvm)/lib"])]
+        ),
+        .target(name: "ABIBackends", dependencies: ["ABIModel"]),
+        .target(
+            name: "AbigenCLI",
+            dependencies: [
+                "ABIModel", "ABIFrontend", "ABIBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "abigen", dependencies: ["AbigenCLI"]),
+        // The runtime library users import (issue 6): generated layouts plus the safe API.
+        .target(name: "CIoUringSys"),
+        .target(name: "IoUring", dependencies: ["CIoUringSys"]),
+        .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends"]),
+        .testTarget(name: "DiffTests", dependencies: ["ABIModel", "ABIBackends"]),
+        .testTarget(name: "IoUringTests", dependencies: ["IoUring", "CIoUringSys"]),
+        .testTarget(
+            name: "AbigenTests",
+            dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI"]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+import AbigenCLI
+AbigenCommand.main()
