@@ -232,13 +232,15 @@ public struct Constant: Codable, Sendable, Equatable {
     public var origin: ConstantOrigin
     /// For enumerators: the enum's tag (nil for an anonymous enum).
     public var enumName: String?
+    /// For enumerators: the enum's underlying integer type (what a Swift wrapper's raw value uses).
+    public var enumType: IntegerType?
     /// Header that declares it.
     public var header: String
     /// For macros: the tokens of the definition, for reports.
     public var definition: String?
 
     public init(name: String, value: IntegerValue, type: String, size: Int, signed: Bool, origin: ConstantOrigin,
-                enumName: String? = nil, header: String, definition: String? = nil) {
+                enumName: String? = nil, enumType: IntegerType? = nil, header: String, definition: String? = nil) {
         self.name = name
         self.value = value
         self.type = type
@@ -246,9 +248,21 @@ public struct Constant: Codable, Sendable, Equatable {
         self.signed = signed
         self.origin = origin
         self.enumName = enumName
+        self.enumType = enumType
         self.header = header
         self.definition = definition
     }
+}
+
+/// An integer type by its C spelling, size and signedness.
+public struct IntegerType: Codable, Sendable, Equatable, Hashable {
+    /// Canonical C spelling (`unsigned int`).
+    public var spelling: String
+    /// Size in bytes.
+    public var size: Int
+    /// Signedness.
+    public var signed: Bool
+    public init(spelling: String, size: Int, signed: Bool) { self.spelling = spelling; self.size = size; self.signed = signed }
 }
 
 /// A 64-bit integer that remembers whether it is signed; encoded as a plain JSON number.
