@@ -18,7 +18,8 @@ public enum LibClang {
     /// The file the dynamic loader actually loaded libclang from (read from /proc/self/maps).
     public static var loadedPath: String {
         _ = clang_getClangVersion   // make sure the library is referenced
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return "unknown" }
+        guard let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile(),
+              let maps = String(data: data, encoding: .utf8) else { return "unknown" }
         for line in maps.split(separator: "\n") {
             guard let path = line.split(separator: " ", omittingEmptySubsequences: true).last, path.hasPrefix("/") else { continue }
             let file = (String(path) as NSString).lastPathComponent

@@ -1,2 +1,2 @@
 import AbigenCLI
-AbigenCommand.main()
+AbigenCommand.runMain()

@@ -1,0 +1,2 @@
+/* abigen stand-in: see abigen_kernel.h. */
+#include "../abigen_kernel.h"

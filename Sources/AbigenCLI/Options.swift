@@ -1,0 +1,153 @@
+import ABIFrontend
+import ABIModel
+import ArgumentParser
+import Foundation
+
+/// An error the CLI reports as one line and maps to an exit status.
+public struct ToolError: Error, CustomStringConvertible {
+    /// The message (already naming the file at fault).
+    public var message: String
+    /// Exit status: 1 for a failed check, 2 for bad input or environment.
+    public var status: Int32
+    public init(_ message: String, status: Int32 = 2) { self.message = message; self.status = status }
+    public var description: String { message }
+}
+
+/// A named set of defaults for one ABI.
+public struct Preset: Sendable {
+    /// Preset name (`io_uring`).
+    public var name: String
+    /// Default headers, relative to the include directories.
+    public var headers: [String]
+    /// Macro prefixes whose integer macros become constants (nil: all).
+    public var macroPrefixes: [String]?
+    /// Headers from abigen's own `Headers/` directory added by default (relative to it).
+    public var builtinHeaders: [String]
+
+    /// io_uring: `linux/io_uring.h` plus abigen's own declaration of the kernel-internal `struct io_uring_cmd`.
+    public static let ioUring = Preset(name: "io_uring", headers: ["linux/io_uring.h"],
+                                       macroPrefixes: ["IORING_", "IOSQE_", "IO_URING_", "IO_WQ_", "SOCKET_URING_OP_"],
+                                       builtinHeaders: ["abigen/io_uring_cmd.h"])
+    /// No defaults: every record and object-like macro of the headers named with `--header`.
+    public static let none = Preset(name: "none", headers: [], macroPrefixes: nil, builtinHeaders: [])
+
+    /// Looks a preset up by name.
+    public static func named(_ name: String) -> Preset? { [ioUring, none].first { $0.name == name } }
+}
+
+/// Where abigen's own `Headers/` directory is (stand-in kernel headers and built-in declarations).
+public enum BuiltinHeaders {
+    /// Searched: `$ABIGEN_HEADERS`, `Headers/` above the executable (a build in the checkout), `../share/abigen/Headers`, the source checkout.
+    public static func directory() throws -> String {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["ABIGEN_HEADERS"], !env.isEmpty { candidates.append(env) }
+        var dir = (CommandLine.arguments.first.map { realPathOf($0) } ?? "") as NSString
+        for _ in 0..<6 {
+            dir = dir.deletingLastPathComponent as NSString
+            candidates.append(dir.appendingPathComponent("Headers"))
+            candidates.append(dir.appendingPathComponent("share/abigen/Headers"))
+        }
+        let source = (#filePath as NSString).deletingLastPathComponent as NSString   // Sources/AbigenCLI
+        candidates.append(((source.deletingLastPathComponent as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Headers"))
+        for c in candidates where fm.fileExists(atPath: c + "/abigen/io_uring_cmd.h") { return realPathOf(c) }
+        throw ToolError("abigen: cannot find abigen's Headers/ directory (looked in \(candidates.joined(separator: ", "))); set ABIGEN_HEADERS")
+    }
+
+    static func realPathOf(_ p: String) -> String {
+        guard let r = realpath(p, nil) else { return p }
+        defer { free(r) }
+        return String(cString: r)
+    }
+}
+
+/// Options shared by every command that reads headers.
+public struct HeaderOptions: ParsableArguments {
+    public init() {}
+
+    @Option(name: .customLong("headers"), help: ArgumentHelp("Include directory searched for the header (repeatable, in order; the system include path still applies after them).", valueName: "dir"))
+    public var includeDirectories: [String] = []
+
+    @Option(name: .customLong("header"), help: ArgumentHelp("Header to read, relative to the include directories (repeatable). Default: the preset's (linux/io_uring.h).", valueName: "path"))
+    public var headers: [String] = []
+
+    @Option(help: ArgumentHelp("Target triple, e.g. i686-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf. Default: the host. Pair it with that target's headers (--headers /usr/i686-linux-gnu/include).", valueName: "triple"))
+    public var target: String?
+
+    @Option(help: ArgumentHelp("Defaults for one ABI: io_uring (linux/io_uring.h, IORING_/IOSQE_/IO_URING_/IO_WQ_/SOCKET_URING_OP_ macros, struct io_uring_cmd) or none.", valueName: "name"))
+    public var preset: String = "io_uring"
+
+    @Option(name: .customLong("record"), help: ArgumentHelp("Keep only records whose name matches this glob (repeatable).", valueName: "glob"))
+    public var recordFilters: [String] = []
+
+    @Option(name: .customLong("macro-prefix"), help: ArgumentHelp("Evaluate object-like macros with this prefix (repeatable; replaces the preset's prefixes).", valueName: "prefix"))
+    public var macroPrefixes: [String] = []
+
+    @Flag(help: "Evaluate every object-like macro of the headers, whatever its prefix.")
+    public var allMacros = false
+
+    @Option(help: ArgumentHelp("A Linux source tree (e.g. extracted from Debian's linux-source-6.12): read struct io_uring_cmd and IORING_URING_CMD_* from its include/linux/io_uring/cmd.h (or include/linux/io_uring.h before 6.3) and the uapi header from its include/uapi.", valueName: "dir"))
+    public var kernelTree: String?
+
+    @Option(name: .customLong("clang-arg"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Extra argument for clang and the probe compiler (repeatable), e.g. --clang-arg=-DFOO.", valueName: "arg"))
+    public var clangArguments: [String] = []
+
+    /// The preset, or a validation error naming the choices.
+    func resolvedPreset() throws -> Preset {
+        guard let p = Preset.named(preset) else { throw ToolError("abigen: unknown preset '\(preset)' (choose io_uring or none)") }
+        return p
+    }
+
+    /// The parse options these flags describe, with the stand-in directory added when needed.
+    public func parseOptions() throws -> ParseOptions {
+        let preset = try resolvedPreset()
+        var headers = self.headers.isEmpty ? preset.headers : self.headers
+        if headers.isEmpty { throw ToolError("abigen: no header: give --header PATH (the preset '\(preset.name)' has no default)") }
+        var dirs = includeDirectories
+        var extra = clangArguments
+        let macros: [String]? = allMacros ? nil : (macroPrefixes.isEmpty ? preset.macroPrefixes : macroPrefixes)
+        if let tree = kernelTree {
+            let k = try KernelTree(root: tree)
+            dirs = k.includeDirectories(standIns: try BuiltinHeaders.directory()) + dirs
+            extra = k.clangArguments(standIns: try BuiltinHeaders.directory()) + extra
+            if self.headers.isEmpty { headers = [k.uapiHeaderLabel, k.cmdHeaderLabel] }
+        } else if self.headers.isEmpty, !preset.builtinHeaders.isEmpty {
+            dirs.append(try BuiltinHeaders.directory())
+            headers += preset.builtinHeaders
+        }
+        return ParseOptions(includeDirectories: dirs, headers: headers, target: target, recordFilters: recordFilters,
+                            macroPrefixes: macros, extraArguments: extra)
+    }
+
+    /// Parses the headers into a snapshot whose recorded include directories are only the user's own.
+    public func snapshot() throws -> ABISnapshot {
+        let options = try parseOptions()
+        var s: ABISnapshot
+        do { s = try Frontend.parse(options) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
+        s.includeDirectories = includeDirectories
+        return s
+    }
+}
+
+/// Writes `data` to `path` atomically (temporary file in the same directory, then rename), or to stdout for `-`/nil.
+func writeOutput(_ data: Data, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent().path
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+        throw ToolError("abigen: \(path): directory \(dir) does not exist")
+    }
+    let tmp = dir + "/.\(url.lastPathComponent).abigen-\(getpid()).tmp"
+    guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+        throw ToolError("abigen: \(path): cannot write \(tmp)")
+    }
+    guard rename(tmp, path) == 0 else {
+        let err = String(cString: strerror(errno))
+        unlink(tmp)
+        throw ToolError("abigen: \(path): cannot rename temporary file into place: \(err)")
+    }
+}
