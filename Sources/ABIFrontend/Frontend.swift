@@ -15,11 +15,14 @@ public struct ParseOptions: Sendable {
     public var recordFilters: [String]
     /// Macro name prefixes to evaluate (nil: every object-like macro of the selected headers).
     public var macroPrefixes: [String]?
-    /// Extra arguments for clang (`-include FILE`, `-D…`).
+    /// Extra arguments for clang (`-D…`).
     public var extraArguments: [String]
+    /// Headers included first, whose declarations are not kept.
+    public var preludeHeaders: [String]
 
     public init(includeDirectories: [String], headers: [String], target: String? = nil, recordFilters: [String] = [],
-                macroPrefixes: [String]?, extraArguments: [String] = []) {
+                macroPrefixes: [String]?, extraArguments: [String] = [], preludeHeaders: [String] = []) {
+        self.preludeHeaders = preludeHeaders
         self.includeDirectories = includeDirectories
         self.headers = headers
         self.target = target
@@ -60,7 +63,7 @@ public enum Frontend {
         guard !options.headers.isEmpty else { throw FrontendError(file: "<command line>", message: "no header selected") }
         // Resolve each selected header to a real path, as the compiler's search would.
         var selected: [String: String] = [:]   // real path -> label
-        var includeLines = ""
+        var includeLines = options.preludeHeaders.map { "#include <\($0)>\n" }.joined()
         for header in options.headers {
             let found: String?
             if header.hasPrefix("/") {
@@ -74,7 +77,7 @@ public enum Frontend {
                 throw FrontendError(file: header, message: "header not found (\(dirs))")
             }
             selected[realPath(found)] = header
-            includeLines += "#include \"\(found)\"\n"
+            includeLines += "#include \"\(realPath(found))\"\n"
         }
 
         let mainName = "/abigen-input/main.c"
@@ -148,6 +151,7 @@ public enum Frontend {
 
         var snapshot = ABISnapshot(target: tu.triple, headers: options.headers,
                                    includeDirectories: options.includeDirectories,
+                                   preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
                                    records: reader.records, constants: reader.constants,
                                    skippedMacros: reader.skipped, unsupported: reader.unsupported)
         snapshot.normalize()

@@ -17,6 +17,8 @@ public struct ABISnapshot: Codable, Sendable, Equatable {
     public var headers: [String]
     /// Include directories searched before the system include path, in order.
     public var includeDirectories: [String]
+    /// Headers included before the selected ones (declarations not kept), e.g. a header the selected one needs first.
+    public var preludeHeaders: [String]?
     /// Structs and unions, sorted by name.
     public var records: [Record]
     /// Integer constants (enumerators and macros), sorted by name.
@@ -27,17 +29,21 @@ public struct ABISnapshot: Codable, Sendable, Equatable {
     public var unsupported: [Unsupported]
 
     public init(schemaVersion: Int = ABISnapshot.currentSchemaVersion, target: String, headers: [String],
-                includeDirectories: [String], records: [Record], constants: [Constant],
+                includeDirectories: [String], preludeHeaders: [String]? = nil, records: [Record], constants: [Constant],
                 skippedMacros: [SkippedMacro] = [], unsupported: [Unsupported] = []) {
         self.schemaVersion = schemaVersion
         self.target = target
         self.headers = headers
         self.includeDirectories = includeDirectories
+        self.preludeHeaders = preludeHeaders
         self.records = records
         self.constants = constants
         self.skippedMacros = skippedMacros
         self.unsupported = unsupported
     }
+
+    /// Every header a C translation unit must include to see this ABI, in order.
+    public var allHeaders: [String] { (preludeHeaders ?? []) + headers }
 
     /// The record with this C name (tag or typedef name), if any.
     public func record(named name: String) -> Record? { records.first { $0.name == name } }

@@ -71,6 +71,9 @@ public struct HeaderOptions: ParsableArguments {
     @Option(name: .customLong("header"), help: ArgumentHelp("Header to read, relative to the include directories (repeatable). Default: the preset's (linux/io_uring.h).", valueName: "path"))
     public var headers: [String] = []
 
+    @Option(name: .customLong("include"), help: ArgumentHelp("Header to include before the selected ones, for headers that need another first (repeatable; its declarations are not kept), e.g. --include linux/time_types.h for liburing's copy.", valueName: "path"))
+    public var preludeHeaders: [String] = []
+
     @Option(help: ArgumentHelp("Target triple, e.g. i686-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf. Default: the host. Pair it with that target's headers (--headers /usr/i686-linux-gnu/include).", valueName: "triple"))
     public var target: String?
 
@@ -116,7 +119,7 @@ public struct HeaderOptions: ParsableArguments {
             headers += preset.builtinHeaders
         }
         return ParseOptions(includeDirectories: dirs, headers: headers, target: target, recordFilters: recordFilters,
-                            macroPrefixes: macros, extraArguments: extra)
+                            macroPrefixes: macros, extraArguments: extra, preludeHeaders: preludeHeaders)
     }
 
     /// Parses the headers into a snapshot whose recorded include directories are only the user's own.

@@ -179,7 +179,7 @@ public struct SwiftEmitter {
     static let reservedMembers: Set<String> = ["storage", "size", "alignment", "abiFields", "init", "Type", "Protocol"]
 
     /// A Swift identifier for a C member name.
-    static func identifier(_ cName: String) -> String {
+    public static func identifier(_ cName: String) -> String {
         var s = cName.replacingOccurrences(of: ".", with: "_")
         if reservedMembers.contains(s) { s += "_" }
         return swiftKeywords.contains(s) ? "`\(s)`" : s

@@ -1,0 +1,151 @@
+import ABIBackends
+import ABIModel
+import Foundation
+import Testing
+
+/// Oracle 3: the generated Swift itself, compiled, checked byte for byte against a C program.
+///
+/// For every record the Swift program prints `MemoryLayout` size and alignment; for every field it
+/// writes all-ones through the generated setter into a zeroed value, reports which bytes (bits, for
+/// bitfields) changed, and reads the value back through the getter. A C program built by the
+/// system compiler prints `sizeof`, `_Alignof`, `offsetof` and `sizeof` of each member (and, for
+/// bitfields, which bits `.field = -1` sets). The two outputs must agree line for line.
+enum CrossCheck {
+    /// Lines the C side prints.
+    static func cProgram(_ s: ABISnapshot, includes: [String]) -> String {
+        var c = includes.map { "#include <\($0)>" }.joined(separator: "\n")
+        c += "\n#include <stdio.h>\n#include <stddef.h>\n#include <string.h>\nint main(void) {\n"
+        for r in s.records {
+            c += "  printf(\"record \(r.name) %zu %zu\\n\", sizeof(\(r.cName)), _Alignof(\(r.cName)));\n"
+            for f in r.fields where testable(f) {
+                if let w = f.bitWidth {
+                    c += "  { \(r.cName) v; memset(&v, 0, sizeof v); v.\(f.name) = -1; unsigned char *b = (unsigned char *)&v; int lo = -1, hi = -1;\n"
+                    c += "    for (size_t i = 0; i < sizeof v * 8; i++) if (b[i / 8] & (1u << (i % 8))) { if (lo < 0) lo = (int)i; hi = (int)i; }\n"
+                    c += "    printf(\"bits \(r.name).\(f.name) %d %d\\n\", lo, hi - lo + 1); (void)\(w); }\n"
+                } else {
+                    c += "  printf(\"field \(r.name).\(f.name) %zu %zu\\n\", offsetof(\(r.cName), \(f.name)), sizeof(((\(r.cName) *)0)->\(f.name)));\n"
+                }
+            }
+        }
+        return c + "  return 0;\n}\n"
+    }
+
+    /// Lines the Swift side prints, through the generated API only.
+    static func swiftProgram(_ s: ABISnapshot) -> String {
+        var out = """
+        func ones<T: BitwiseCopyable>(_: T.Type) -> T {
+            withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { p in
+                UnsafeMutableRawPointer(p.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0xFF, count: MemoryLayout<T>.size)
+                return p[0]
+            }
+        }
+        func bytes<T>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v) { Array($0) } }
+        func report<R: ABILayout>(_ label: String, _ v: R, field: Int) {
+            let b = bytes(v.storage)
+            let lo = b.firstIndex { $0 != 0 } ?? -1, hi = b.lastIndex { $0 != 0 } ?? -2
+            print("field \\(label) \\(lo) \\(hi - lo + 1)")
+        }
+        func reportBits<R: ABILayout>(_ label: String, _ v: R) {
+            let b = bytes(v.storage)
+            var lo = -1, hi = -1
+            for i in 0..<(b.count * 8) where b[i / 8] & (1 << UInt8(i % 8)) != 0 { if lo < 0 { lo = i }; hi = i }
+            print("bits \\(label) \\(lo) \\(hi - lo + 1)")
+        }
+
+        """
+        for r in s.records {
+            out += "print(\"record \(r.name) \\(MemoryLayout<\(r.name)>.size) \\(MemoryLayout<\(r.name)>.alignment)\")\n"
+            for f in r.fields where testable(f) {
+                let id = SwiftEmitter.identifier(f.name)
+                if f.bitWidth != nil {
+                    out += "do { var v = \(r.name)(); v.\(id) = ~0; reportBits(\"\(r.name).\(f.name)\", v); precondition(v.\(id) == ~0 as type(of: v.\(id))) }\n"
+                } else {
+                    out += "do { var v = \(r.name)(); let o = ones(type(of: v.\(id))); v.\(id) = o; report(\"\(r.name).\(f.name)\", v, field: 0); precondition(bytes(v.\(id)) == bytes(o), \"read-back \(r.name).\(f.name)\") }\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// Fields that have an accessor to exercise.
+    static func testable(_ f: Field) -> Bool { !f.type.isVariableTail && f.size > 0 }
+
+    /// Compiles and runs both programs; returns (C lines, Swift lines).
+    static func run(_ s: ABISnapshot, includes: [String], includeDirectories: [String]) throws -> (c: [String], swift: [String]) {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try cProgram(s, includes: includes).write(toFile: dir + "/probe.c", atomically: true, encoding: .utf8)
+        let cc = try runProcess("cc", ["-std=gnu11", "-w", "-o", dir + "/probe", dir + "/probe.c"] + includeDirectories.flatMap { ["-I", $0] })
+        guard cc.status == 0 else { throw TestSetupError("C probe did not compile: \(cc.stderr)") }
+        let cOut = try runProcess(dir + "/probe", [])
+        try SwiftEmitter.emit(s).write(toFile: dir + "/Generated.swift", atomically: true, encoding: .utf8)
+        try swiftProgram(s).write(toFile: dir + "/main.swift", atomically: true, encoding: .utf8)
+        let sc = try runProcess("swiftc", ["-swift-version", "6", "-warnings-as-errors", "-Onone", "-o", dir + "/check",
+                                           dir + "/Generated.swift", dir + "/main.swift"])
+        guard sc.status == 0 else { throw TestSetupError("generated Swift did not compile:\n\(sc.stdout)\(sc.stderr)") }
+        let sOut = try runProcess(dir + "/check", [])
+        guard sOut.status == 0 else { throw TestSetupError("Swift check program failed: \(sOut.stderr)") }
+        return (cOut.stdout.split(separator: "\n").map(String.init), sOut.stdout.split(separator: "\n").map(String.init))
+    }
+}
+
+@Suite("Generated Swift against the C compiler")
+struct GeneratedSwiftTests {
+    @Test("io_uring layouts: every record's MemoryLayout and every accessor's bytes match C", arguments: HeaderSet.allCases)
+    func ioUring(_ set: HeaderSet) throws {
+        let s = try set.snapshot()
+        #expect(s.records.count > 15)
+        let (c, swift) = try CrossCheck.run(s, includes: s.allHeaders, includeDirectories: try set.probeIncludeDirectories())
+        #expect(c.count == swift.count)
+        #expect(c.count > 100)
+        for (a, b) in zip(c, swift) where a != b {
+            Issue.record("C says `\(a)`, generated Swift says `\(b)`")
+        }
+    }
+
+    @Test("the SQE's union members overlap at their C offsets, and cmd is the 16-byte tail")
+    func sqeUnionMembers() throws {
+        let s = try HeaderSet.system61.snapshot()
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SwiftEmitter.emit(s).write(toFile: dir + "/Generated.swift", atomically: true, encoding: .utf8)
+        // The C side fills an SQE through C member names; the Swift side reads the same bytes through
+        // the generated accessors (and vice versa), so each union member is checked at its C offset.
+        try """
+        #include <linux/io_uring.h>
+        #include <stdio.h>
+        #include <string.h>
+        int main(void) {
+            struct io_uring_sqe sqe; memset(&sqe, 0, sizeof sqe);
+            sqe.opcode = IORING_OP_URING_CMD; sqe.fd = -7; sqe.cmd_op = 0xC0DE; sqe.user_data = 0x1122334455667788ULL;
+            sqe.buf_group = 0xBEEF; sqe.file_index = 0xA5A5A5A5u; sqe.addr3 = 0x0102030405060708ULL; sqe.__pad2[0] = 0x1112131415161718ULL;
+            fwrite(&sqe, sizeof sqe, 1, stdout);
+            return 0;
+        }
+        """.write(toFile: dir + "/fill.c", atomically: true, encoding: .utf8)
+        #expect(try runProcess("cc", ["-o", dir + "/fill", dir + "/fill.c"]).status == 0)
+        try """
+        import Foundation
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        precondition(data.count == MemoryLayout<io_uring_sqe>.size)
+        var sqe = io_uring_sqe()
+        withUnsafeMutableBytes(of: &sqe.storage) { _ = data.copyBytes(to: $0) }
+        print(sqe.opcode == UInt8(io_uring_op.IORING_OP_URING_CMD.rawValue), sqe.fd, sqe.cmd_op, sqe.off & 0xFFFF_FFFF, sqe.user_data,
+              sqe.buf_index, sqe.splice_fd_in, sqe.addr3, sqe.__pad2[0])
+        print(sqe.withUnsafeBytes_cmd { Array($0) })
+        print(MemoryLayout<io_uring_sqe>.size, MemoryLayout<io_uring_sqe>.alignment, io_uring_sqe.cmd_offset)
+        """.write(toFile: dir + "/main.swift", atomically: true, encoding: .utf8)
+        let sc = try runProcess("swiftc", ["-swift-version", "6", "-o", dir + "/read", dir + "/Generated.swift", dir + "/main.swift"])
+        #expect(sc.status == 0, "\(sc.stderr)")
+        let out = try runProcess("/bin/sh", ["-c", "'\(dir)/fill' | '\(dir)/read'"])
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 3, "\(out.stderr)")
+        // Union 1 (off/addr2/cmd_op), union 4 (buf_index/buf_group), union 5 (splice_fd_in/file_index) overlap in C.
+        #expect(lines[0] == "true -7 49374 49374 1234605616436508552 48879 -1515870811 72623859790382856 1230066625199609624")
+        // cmd[0] overlays addr3 and __pad2: its 16 bytes are those two little-endian words.
+        let words: [UInt64] = [0x0102030405060708, 0x1112131415161718]
+        let expected = words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> (8 * UInt64($0))) } }
+        #expect(lines[1] == "\(expected)")
+        #expect(lines[2] == "64 8 48")
+    }
+}
