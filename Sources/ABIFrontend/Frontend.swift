@@ -84,7 +84,7 @@ public enum Frontend {
         let args = options.clangArguments
         let tu = try TranslationUnit(path: mainName, contents: includeLines, arguments: args, detailedPreprocessing: true)
         if let err = tu.diagnostics.first(where: \.isError) {
-            throw FrontendError(file: err.file, message: "\(err.line):\(err.column): error: \(err.message)")
+            throw FrontendError(file: "\(err.file):\(err.line):\(err.column)", message: "error: \(err.message)")
         }
         var reader = Reader(selected: selected, recordFilters: options.recordFilters)
         reader.walk(tu.root.children)
@@ -95,7 +95,7 @@ public enum Frontend {
             guard !cursor.isMacroBuiltin, let header = reader.label(of: cursor) else { continue }
             let name = cursor.spelling
             if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
-            let definition = tu.tokens(of: cursor).dropFirst().joined(separator: " ")
+            let definition = joinTokens(Array(tu.tokens(of: cursor).dropFirst()))
             if cursor.isMacroFunctionLike {
                 reader.skipped.append(SkippedMacro(name: name, definition: definition, reason: "function-like macro"))
                 continue
@@ -295,6 +295,9 @@ struct RecordLayout {
                      recordName: recordName, unsupported: &unsupported)
                 continue
             }
+            if name.isEmpty {   // an unnamed bitfield: padding, not reachable by name
+                continue
+            }
             let fullName = prefix + name
             let fieldType = describe(ftype)
             if f.isBitField {
@@ -351,10 +354,36 @@ struct RecordLayout {
                 kind = .other
             }
         }
-        return FieldType(spelling: t.spelling, canonical: t.canonical.spelling, kind: kind, scalarSize: element.size ?? 0,
+        return FieldType(spelling: stableSpelling(t.spelling), canonical: stableSpelling(t.canonical.spelling), kind: kind, scalarSize: element.size ?? 0,
                          signed: signed, record: record, arrayDimensions: dims.isEmpty ? nil : dims,
                          flexibleArray: flexible ? true : nil)
     }
+}
+
+/// Joins macro tokens the way people write them: `(1U << 0)`, `f(a, b)`.
+func joinTokens(_ tokens: [String]) -> String {
+    var out = ""
+    var previous = ""
+    for t in tokens {
+        let tight = out.isEmpty || previous == "(" || previous == "[" || previous == "~" || previous == "!"
+            || t == ")" || t == "]" || t == ","
+        if !tight { out += " " }
+        out += t
+        previous = t
+    }
+    return out
+}
+
+/// Drops the file path clang writes into unnamed types (`struct (unnamed struct at /x/y.h:3:1)` → `struct <unnamed>`),
+/// so output does not depend on where the headers are.
+func stableSpelling(_ s: String) -> String {
+    var out = s
+    for word in ["unnamed", "anonymous"] {
+        while let start = out.range(of: "(\(word) "), let end = out[start.upperBound...].firstIndex(of: ")") {
+            out.replaceSubrange(start.lowerBound...end, with: "<\(word)>")
+        }
+    }
+    return out
 }
 
 /// Shell-style glob match supporting `*` and `?`.

@@ -57,8 +57,9 @@ enum CrossCheck {
             out += "print(\"record \(r.name) \\(MemoryLayout<\(r.name)>.size) \\(MemoryLayout<\(r.name)>.alignment)\")\n"
             for f in r.fields where testable(f) {
                 let id = SwiftEmitter.identifier(f.name)
-                if f.bitWidth != nil {
-                    out += "do { var v = \(r.name)(); v.\(id) = ~0; reportBits(\"\(r.name).\(f.name)\", v); precondition(v.\(id) == ~0 as type(of: v.\(id))) }\n"
+                if let w = f.bitWidth {
+                    let expected = f.type.signed == true ? "-1" : "\((UInt64(1) << UInt64(w)) - 1)"
+                    out += "do { var v = \(r.name)(); v.\(id) = ~0; reportBits(\"\(r.name).\(f.name)\", v); precondition(v.\(id) == \(expected), \"read-back \(r.name).\(f.name)\") }\n"
                 } else {
                     out += "do { var v = \(r.name)(); let o = ones(type(of: v.\(id))); v.\(id) = o; report(\"\(r.name).\(f.name)\", v, field: 0); precondition(bytes(v.\(id)) == bytes(o), \"read-back \(r.name).\(f.name)\") }\n"
                 }

@@ -406,7 +406,7 @@ public struct io_uring_buf_ring: ABILayout, Sendable {
         set { abiStore(newValue, 14) }
     }
 
-    // `struct (unnamed struct at .build/kernel-trees/6.12/include/uapi/linux/io_uring.h:729:3) __empty_bufs` occupies no bytes (offset 0).
+    // `struct <unnamed> __empty_bufs` occupies no bytes (offset 0).
 
     /// Offset of `struct io_uring_buf[] bufs` (flexible array), in anonymous struct 1.2 (bindgen `__bindgen_anon_1`, Swift importer `__Anonymous_field0`).
     public static var bufs_offset: Int { 0 }
@@ -1998,97 +1998,97 @@ public struct io_wq_type: RawRepresentable, Hashable, Sendable, BitwiseCopyable 
 
 // MARK: Constants (anonymous enumerators and integer macros)
 
-/// `#define IORING_ACCEPT_DONTWAIT ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_ACCEPT_DONTWAIT (1U << 1)`: `unsigned int` 2.
 public let IORING_ACCEPT_DONTWAIT: UInt32 = 2
-/// `#define IORING_ACCEPT_MULTISHOT ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_ACCEPT_MULTISHOT (1U << 0)`: `unsigned int` 1.
 public let IORING_ACCEPT_MULTISHOT: UInt32 = 1
-/// `#define IORING_ACCEPT_POLL_FIRST ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_ACCEPT_POLL_FIRST (1U << 2)`: `unsigned int` 4.
 public let IORING_ACCEPT_POLL_FIRST: UInt32 = 4
-/// `#define IORING_ASYNC_CANCEL_ALL ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_ASYNC_CANCEL_ALL (1U << 0)`: `unsigned int` 1.
 public let IORING_ASYNC_CANCEL_ALL: UInt32 = 1
-/// `#define IORING_ASYNC_CANCEL_ANY ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_ASYNC_CANCEL_ANY (1U << 2)`: `unsigned int` 4.
 public let IORING_ASYNC_CANCEL_ANY: UInt32 = 4
-/// `#define IORING_ASYNC_CANCEL_FD ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_ASYNC_CANCEL_FD (1U << 1)`: `unsigned int` 2.
 public let IORING_ASYNC_CANCEL_FD: UInt32 = 2
-/// `#define IORING_ASYNC_CANCEL_FD_FIXED ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_ASYNC_CANCEL_FD_FIXED (1U << 3)`: `unsigned int` 8.
 public let IORING_ASYNC_CANCEL_FD_FIXED: UInt32 = 8
-/// `#define IORING_ASYNC_CANCEL_OP ( 1U << 5 )`: `unsigned int` 32.
+/// `#define IORING_ASYNC_CANCEL_OP (1U << 5)`: `unsigned int` 32.
 public let IORING_ASYNC_CANCEL_OP: UInt32 = 32
-/// `#define IORING_ASYNC_CANCEL_USERDATA ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_ASYNC_CANCEL_USERDATA (1U << 4)`: `unsigned int` 16.
 public let IORING_ASYNC_CANCEL_USERDATA: UInt32 = 16
 /// `#define IORING_CQE_BUFFER_SHIFT 16`: `int` 16.
 public let IORING_CQE_BUFFER_SHIFT: Int32 = 16
-/// `#define IORING_CQE_F_BUFFER ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_CQE_F_BUFFER (1U << 0)`: `unsigned int` 1.
 public let IORING_CQE_F_BUFFER: UInt32 = 1
-/// `#define IORING_CQE_F_BUF_MORE ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_CQE_F_BUF_MORE (1U << 4)`: `unsigned int` 16.
 public let IORING_CQE_F_BUF_MORE: UInt32 = 16
-/// `#define IORING_CQE_F_MORE ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_CQE_F_MORE (1U << 1)`: `unsigned int` 2.
 public let IORING_CQE_F_MORE: UInt32 = 2
-/// `#define IORING_CQE_F_NOTIF ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_CQE_F_NOTIF (1U << 3)`: `unsigned int` 8.
 public let IORING_CQE_F_NOTIF: UInt32 = 8
-/// `#define IORING_CQE_F_SOCK_NONEMPTY ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_CQE_F_SOCK_NONEMPTY (1U << 2)`: `unsigned int` 4.
 public let IORING_CQE_F_SOCK_NONEMPTY: UInt32 = 4
-/// `#define IORING_CQ_EVENTFD_DISABLED ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_CQ_EVENTFD_DISABLED (1U << 0)`: `unsigned int` 1.
 public let IORING_CQ_EVENTFD_DISABLED: UInt32 = 1
-/// `#define IORING_ENTER_ABS_TIMER ( 1U << 5 )`: `unsigned int` 32.
+/// `#define IORING_ENTER_ABS_TIMER (1U << 5)`: `unsigned int` 32.
 public let IORING_ENTER_ABS_TIMER: UInt32 = 32
-/// `#define IORING_ENTER_EXT_ARG ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_ENTER_EXT_ARG (1U << 3)`: `unsigned int` 8.
 public let IORING_ENTER_EXT_ARG: UInt32 = 8
-/// `#define IORING_ENTER_GETEVENTS ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_ENTER_GETEVENTS (1U << 0)`: `unsigned int` 1.
 public let IORING_ENTER_GETEVENTS: UInt32 = 1
-/// `#define IORING_ENTER_REGISTERED_RING ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_ENTER_REGISTERED_RING (1U << 4)`: `unsigned int` 16.
 public let IORING_ENTER_REGISTERED_RING: UInt32 = 16
-/// `#define IORING_ENTER_SQ_WAIT ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_ENTER_SQ_WAIT (1U << 2)`: `unsigned int` 4.
 public let IORING_ENTER_SQ_WAIT: UInt32 = 4
-/// `#define IORING_ENTER_SQ_WAKEUP ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_ENTER_SQ_WAKEUP (1U << 1)`: `unsigned int` 2.
 public let IORING_ENTER_SQ_WAKEUP: UInt32 = 2
-/// `#define IORING_FEAT_CQE_SKIP ( 1U << 11 )`: `unsigned int` 2048.
+/// `#define IORING_FEAT_CQE_SKIP (1U << 11)`: `unsigned int` 2048.
 public let IORING_FEAT_CQE_SKIP: UInt32 = 2048
-/// `#define IORING_FEAT_CUR_PERSONALITY ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_FEAT_CUR_PERSONALITY (1U << 4)`: `unsigned int` 16.
 public let IORING_FEAT_CUR_PERSONALITY: UInt32 = 16
-/// `#define IORING_FEAT_EXT_ARG ( 1U << 8 )`: `unsigned int` 256.
+/// `#define IORING_FEAT_EXT_ARG (1U << 8)`: `unsigned int` 256.
 public let IORING_FEAT_EXT_ARG: UInt32 = 256
-/// `#define IORING_FEAT_FAST_POLL ( 1U << 5 )`: `unsigned int` 32.
+/// `#define IORING_FEAT_FAST_POLL (1U << 5)`: `unsigned int` 32.
 public let IORING_FEAT_FAST_POLL: UInt32 = 32
-/// `#define IORING_FEAT_LINKED_FILE ( 1U << 12 )`: `unsigned int` 4096.
+/// `#define IORING_FEAT_LINKED_FILE (1U << 12)`: `unsigned int` 4096.
 public let IORING_FEAT_LINKED_FILE: UInt32 = 4096
-/// `#define IORING_FEAT_MIN_TIMEOUT ( 1U << 15 )`: `unsigned int` 32768.
+/// `#define IORING_FEAT_MIN_TIMEOUT (1U << 15)`: `unsigned int` 32768.
 public let IORING_FEAT_MIN_TIMEOUT: UInt32 = 32768
-/// `#define IORING_FEAT_NATIVE_WORKERS ( 1U << 9 )`: `unsigned int` 512.
+/// `#define IORING_FEAT_NATIVE_WORKERS (1U << 9)`: `unsigned int` 512.
 public let IORING_FEAT_NATIVE_WORKERS: UInt32 = 512
-/// `#define IORING_FEAT_NODROP ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_FEAT_NODROP (1U << 1)`: `unsigned int` 2.
 public let IORING_FEAT_NODROP: UInt32 = 2
-/// `#define IORING_FEAT_POLL_32BITS ( 1U << 6 )`: `unsigned int` 64.
+/// `#define IORING_FEAT_POLL_32BITS (1U << 6)`: `unsigned int` 64.
 public let IORING_FEAT_POLL_32BITS: UInt32 = 64
-/// `#define IORING_FEAT_RECVSEND_BUNDLE ( 1U << 14 )`: `unsigned int` 16384.
+/// `#define IORING_FEAT_RECVSEND_BUNDLE (1U << 14)`: `unsigned int` 16384.
 public let IORING_FEAT_RECVSEND_BUNDLE: UInt32 = 16384
-/// `#define IORING_FEAT_REG_REG_RING ( 1U << 13 )`: `unsigned int` 8192.
+/// `#define IORING_FEAT_REG_REG_RING (1U << 13)`: `unsigned int` 8192.
 public let IORING_FEAT_REG_REG_RING: UInt32 = 8192
-/// `#define IORING_FEAT_RSRC_TAGS ( 1U << 10 )`: `unsigned int` 1024.
+/// `#define IORING_FEAT_RSRC_TAGS (1U << 10)`: `unsigned int` 1024.
 public let IORING_FEAT_RSRC_TAGS: UInt32 = 1024
-/// `#define IORING_FEAT_RW_CUR_POS ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_FEAT_RW_CUR_POS (1U << 3)`: `unsigned int` 8.
 public let IORING_FEAT_RW_CUR_POS: UInt32 = 8
-/// `#define IORING_FEAT_SINGLE_MMAP ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_FEAT_SINGLE_MMAP (1U << 0)`: `unsigned int` 1.
 public let IORING_FEAT_SINGLE_MMAP: UInt32 = 1
-/// `#define IORING_FEAT_SQPOLL_NONFIXED ( 1U << 7 )`: `unsigned int` 128.
+/// `#define IORING_FEAT_SQPOLL_NONFIXED (1U << 7)`: `unsigned int` 128.
 public let IORING_FEAT_SQPOLL_NONFIXED: UInt32 = 128
-/// `#define IORING_FEAT_SUBMIT_STABLE ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_FEAT_SUBMIT_STABLE (1U << 2)`: `unsigned int` 4.
 public let IORING_FEAT_SUBMIT_STABLE: UInt32 = 4
-/// `#define IORING_FILE_INDEX_ALLOC ( ~ 0U )`: `unsigned int` 4294967295.
+/// `#define IORING_FILE_INDEX_ALLOC (~0U)`: `unsigned int` 4294967295.
 public let IORING_FILE_INDEX_ALLOC: UInt32 = 4294967295
-/// `#define IORING_FIXED_FD_NO_CLOEXEC ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_FIXED_FD_NO_CLOEXEC (1U << 0)`: `unsigned int` 1.
 public let IORING_FIXED_FD_NO_CLOEXEC: UInt32 = 1
-/// `#define IORING_FSYNC_DATASYNC ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_FSYNC_DATASYNC (1U << 0)`: `unsigned int` 1.
 public let IORING_FSYNC_DATASYNC: UInt32 = 1
-/// `#define IORING_LINK_TIMEOUT_UPDATE ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_LINK_TIMEOUT_UPDATE (1U << 4)`: `unsigned int` 16.
 public let IORING_LINK_TIMEOUT_UPDATE: UInt32 = 16
-/// `#define IORING_MSG_RING_CQE_SKIP ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_MSG_RING_CQE_SKIP (1U << 0)`: `unsigned int` 1.
 public let IORING_MSG_RING_CQE_SKIP: UInt32 = 1
-/// `#define IORING_MSG_RING_FLAGS_PASS ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_MSG_RING_FLAGS_PASS (1U << 1)`: `unsigned int` 2.
 public let IORING_MSG_RING_FLAGS_PASS: UInt32 = 2
-/// `#define IORING_NOP_INJECT_RESULT ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_NOP_INJECT_RESULT (1U << 0)`: `unsigned int` 1.
 public let IORING_NOP_INJECT_RESULT: UInt32 = 1
-/// `#define IORING_NOTIF_USAGE_ZC_COPIED ( 1U << 31 )`: `unsigned int` 2147483648.
+/// `#define IORING_NOTIF_USAGE_ZC_COPIED (1U << 31)`: `unsigned int` 2147483648.
 public let IORING_NOTIF_USAGE_ZC_COPIED: UInt32 = 2147483648
 /// `#define IORING_OFF_CQ_RING 0x8000000ULL`: `unsigned long long` 134217728.
 public let IORING_OFF_CQ_RING: UInt64 = 134217728
@@ -2102,106 +2102,106 @@ public let IORING_OFF_PBUF_SHIFT: Int32 = 16
 public let IORING_OFF_SQES: UInt64 = 268435456
 /// `#define IORING_OFF_SQ_RING 0ULL`: `unsigned long long` 0.
 public let IORING_OFF_SQ_RING: UInt64 = 0
-/// `#define IORING_POLL_ADD_LEVEL ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_POLL_ADD_LEVEL (1U << 3)`: `unsigned int` 8.
 public let IORING_POLL_ADD_LEVEL: UInt32 = 8
-/// `#define IORING_POLL_ADD_MULTI ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_POLL_ADD_MULTI (1U << 0)`: `unsigned int` 1.
 public let IORING_POLL_ADD_MULTI: UInt32 = 1
-/// `#define IORING_POLL_UPDATE_EVENTS ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_POLL_UPDATE_EVENTS (1U << 1)`: `unsigned int` 2.
 public let IORING_POLL_UPDATE_EVENTS: UInt32 = 2
-/// `#define IORING_POLL_UPDATE_USER_DATA ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_POLL_UPDATE_USER_DATA (1U << 2)`: `unsigned int` 4.
 public let IORING_POLL_UPDATE_USER_DATA: UInt32 = 4
-/// `#define IORING_RECVSEND_BUNDLE ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_RECVSEND_BUNDLE (1U << 4)`: `unsigned int` 16.
 public let IORING_RECVSEND_BUNDLE: UInt32 = 16
-/// `#define IORING_RECVSEND_FIXED_BUF ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_RECVSEND_FIXED_BUF (1U << 2)`: `unsigned int` 4.
 public let IORING_RECVSEND_FIXED_BUF: UInt32 = 4
-/// `#define IORING_RECVSEND_POLL_FIRST ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_RECVSEND_POLL_FIRST (1U << 0)`: `unsigned int` 1.
 public let IORING_RECVSEND_POLL_FIRST: UInt32 = 1
-/// `#define IORING_RECV_MULTISHOT ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_RECV_MULTISHOT (1U << 1)`: `unsigned int` 2.
 public let IORING_RECV_MULTISHOT: UInt32 = 2
-/// `#define IORING_REGISTER_FILES_SKIP ( - 2 )`: `int` -2.
+/// `#define IORING_REGISTER_FILES_SKIP (- 2)`: `int` -2.
 public let IORING_REGISTER_FILES_SKIP: Int32 = -2
 /// `IORING_REGISTER_SRC_REGISTERED` (anonymous enum): `int` 1.
 public let IORING_REGISTER_SRC_REGISTERED: Int32 = 1
-/// `#define IORING_RSRC_REGISTER_SPARSE ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_RSRC_REGISTER_SPARSE (1U << 0)`: `unsigned int` 1.
 public let IORING_RSRC_REGISTER_SPARSE: UInt32 = 1
-/// `#define IORING_SEND_ZC_REPORT_USAGE ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_SEND_ZC_REPORT_USAGE (1U << 3)`: `unsigned int` 8.
 public let IORING_SEND_ZC_REPORT_USAGE: UInt32 = 8
-/// `#define IORING_SETUP_ATTACH_WQ ( 1U << 5 )`: `unsigned int` 32.
+/// `#define IORING_SETUP_ATTACH_WQ (1U << 5)`: `unsigned int` 32.
 public let IORING_SETUP_ATTACH_WQ: UInt32 = 32
-/// `#define IORING_SETUP_CLAMP ( 1U << 4 )`: `unsigned int` 16.
+/// `#define IORING_SETUP_CLAMP (1U << 4)`: `unsigned int` 16.
 public let IORING_SETUP_CLAMP: UInt32 = 16
-/// `#define IORING_SETUP_COOP_TASKRUN ( 1U << 8 )`: `unsigned int` 256.
+/// `#define IORING_SETUP_COOP_TASKRUN (1U << 8)`: `unsigned int` 256.
 public let IORING_SETUP_COOP_TASKRUN: UInt32 = 256
-/// `#define IORING_SETUP_CQE32 ( 1U << 11 )`: `unsigned int` 2048.
+/// `#define IORING_SETUP_CQE32 (1U << 11)`: `unsigned int` 2048.
 public let IORING_SETUP_CQE32: UInt32 = 2048
-/// `#define IORING_SETUP_CQSIZE ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_SETUP_CQSIZE (1U << 3)`: `unsigned int` 8.
 public let IORING_SETUP_CQSIZE: UInt32 = 8
-/// `#define IORING_SETUP_DEFER_TASKRUN ( 1U << 13 )`: `unsigned int` 8192.
+/// `#define IORING_SETUP_DEFER_TASKRUN (1U << 13)`: `unsigned int` 8192.
 public let IORING_SETUP_DEFER_TASKRUN: UInt32 = 8192
-/// `#define IORING_SETUP_IOPOLL ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_SETUP_IOPOLL (1U << 0)`: `unsigned int` 1.
 public let IORING_SETUP_IOPOLL: UInt32 = 1
-/// `#define IORING_SETUP_NO_MMAP ( 1U << 14 )`: `unsigned int` 16384.
+/// `#define IORING_SETUP_NO_MMAP (1U << 14)`: `unsigned int` 16384.
 public let IORING_SETUP_NO_MMAP: UInt32 = 16384
-/// `#define IORING_SETUP_NO_SQARRAY ( 1U << 16 )`: `unsigned int` 65536.
+/// `#define IORING_SETUP_NO_SQARRAY (1U << 16)`: `unsigned int` 65536.
 public let IORING_SETUP_NO_SQARRAY: UInt32 = 65536
-/// `#define IORING_SETUP_REGISTERED_FD_ONLY ( 1U << 15 )`: `unsigned int` 32768.
+/// `#define IORING_SETUP_REGISTERED_FD_ONLY (1U << 15)`: `unsigned int` 32768.
 public let IORING_SETUP_REGISTERED_FD_ONLY: UInt32 = 32768
-/// `#define IORING_SETUP_R_DISABLED ( 1U << 6 )`: `unsigned int` 64.
+/// `#define IORING_SETUP_R_DISABLED (1U << 6)`: `unsigned int` 64.
 public let IORING_SETUP_R_DISABLED: UInt32 = 64
-/// `#define IORING_SETUP_SINGLE_ISSUER ( 1U << 12 )`: `unsigned int` 4096.
+/// `#define IORING_SETUP_SINGLE_ISSUER (1U << 12)`: `unsigned int` 4096.
 public let IORING_SETUP_SINGLE_ISSUER: UInt32 = 4096
-/// `#define IORING_SETUP_SQE128 ( 1U << 10 )`: `unsigned int` 1024.
+/// `#define IORING_SETUP_SQE128 (1U << 10)`: `unsigned int` 1024.
 public let IORING_SETUP_SQE128: UInt32 = 1024
-/// `#define IORING_SETUP_SQPOLL ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_SETUP_SQPOLL (1U << 1)`: `unsigned int` 2.
 public let IORING_SETUP_SQPOLL: UInt32 = 2
-/// `#define IORING_SETUP_SQ_AFF ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_SETUP_SQ_AFF (1U << 2)`: `unsigned int` 4.
 public let IORING_SETUP_SQ_AFF: UInt32 = 4
-/// `#define IORING_SETUP_SUBMIT_ALL ( 1U << 7 )`: `unsigned int` 128.
+/// `#define IORING_SETUP_SUBMIT_ALL (1U << 7)`: `unsigned int` 128.
 public let IORING_SETUP_SUBMIT_ALL: UInt32 = 128
-/// `#define IORING_SETUP_TASKRUN_FLAG ( 1U << 9 )`: `unsigned int` 512.
+/// `#define IORING_SETUP_TASKRUN_FLAG (1U << 9)`: `unsigned int` 512.
 public let IORING_SETUP_TASKRUN_FLAG: UInt32 = 512
-/// `#define IORING_SQ_CQ_OVERFLOW ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_SQ_CQ_OVERFLOW (1U << 1)`: `unsigned int` 2.
 public let IORING_SQ_CQ_OVERFLOW: UInt32 = 2
-/// `#define IORING_SQ_NEED_WAKEUP ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_SQ_NEED_WAKEUP (1U << 0)`: `unsigned int` 1.
 public let IORING_SQ_NEED_WAKEUP: UInt32 = 1
-/// `#define IORING_SQ_TASKRUN ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_SQ_TASKRUN (1U << 2)`: `unsigned int` 4.
 public let IORING_SQ_TASKRUN: UInt32 = 4
-/// `#define IORING_TIMEOUT_ABS ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_TIMEOUT_ABS (1U << 0)`: `unsigned int` 1.
 public let IORING_TIMEOUT_ABS: UInt32 = 1
-/// `#define IORING_TIMEOUT_BOOTTIME ( 1U << 2 )`: `unsigned int` 4.
+/// `#define IORING_TIMEOUT_BOOTTIME (1U << 2)`: `unsigned int` 4.
 public let IORING_TIMEOUT_BOOTTIME: UInt32 = 4
-/// `#define IORING_TIMEOUT_CLOCK_MASK ( IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME )`: `unsigned int` 12.
+/// `#define IORING_TIMEOUT_CLOCK_MASK (IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME)`: `unsigned int` 12.
 public let IORING_TIMEOUT_CLOCK_MASK: UInt32 = 12
-/// `#define IORING_TIMEOUT_ETIME_SUCCESS ( 1U << 5 )`: `unsigned int` 32.
+/// `#define IORING_TIMEOUT_ETIME_SUCCESS (1U << 5)`: `unsigned int` 32.
 public let IORING_TIMEOUT_ETIME_SUCCESS: UInt32 = 32
-/// `#define IORING_TIMEOUT_MULTISHOT ( 1U << 6 )`: `unsigned int` 64.
+/// `#define IORING_TIMEOUT_MULTISHOT (1U << 6)`: `unsigned int` 64.
 public let IORING_TIMEOUT_MULTISHOT: UInt32 = 64
-/// `#define IORING_TIMEOUT_REALTIME ( 1U << 3 )`: `unsigned int` 8.
+/// `#define IORING_TIMEOUT_REALTIME (1U << 3)`: `unsigned int` 8.
 public let IORING_TIMEOUT_REALTIME: UInt32 = 8
-/// `#define IORING_TIMEOUT_UPDATE ( 1U << 1 )`: `unsigned int` 2.
+/// `#define IORING_TIMEOUT_UPDATE (1U << 1)`: `unsigned int` 2.
 public let IORING_TIMEOUT_UPDATE: UInt32 = 2
-/// `#define IORING_TIMEOUT_UPDATE_MASK ( IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE )`: `unsigned int` 18.
+/// `#define IORING_TIMEOUT_UPDATE_MASK (IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)`: `unsigned int` 18.
 public let IORING_TIMEOUT_UPDATE_MASK: UInt32 = 18
-/// `#define IORING_URING_CMD_CANCELABLE ( 1U << 30 )`: `unsigned int` 1073741824.
+/// `#define IORING_URING_CMD_CANCELABLE (1U << 30)`: `unsigned int` 1073741824.
 public let IORING_URING_CMD_CANCELABLE: UInt32 = 1073741824
-/// `#define IORING_URING_CMD_FIXED ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IORING_URING_CMD_FIXED (1U << 0)`: `unsigned int` 1.
 public let IORING_URING_CMD_FIXED: UInt32 = 1
 /// `#define IORING_URING_CMD_MASK IORING_URING_CMD_FIXED`: `unsigned int` 1.
 public let IORING_URING_CMD_MASK: UInt32 = 1
-/// `#define IOSQE_ASYNC ( 1U << IOSQE_ASYNC_BIT )`: `unsigned int` 16.
+/// `#define IOSQE_ASYNC (1U << IOSQE_ASYNC_BIT)`: `unsigned int` 16.
 public let IOSQE_ASYNC: UInt32 = 16
-/// `#define IOSQE_BUFFER_SELECT ( 1U << IOSQE_BUFFER_SELECT_BIT )`: `unsigned int` 32.
+/// `#define IOSQE_BUFFER_SELECT (1U << IOSQE_BUFFER_SELECT_BIT)`: `unsigned int` 32.
 public let IOSQE_BUFFER_SELECT: UInt32 = 32
-/// `#define IOSQE_CQE_SKIP_SUCCESS ( 1U << IOSQE_CQE_SKIP_SUCCESS_BIT )`: `unsigned int` 64.
+/// `#define IOSQE_CQE_SKIP_SUCCESS (1U << IOSQE_CQE_SKIP_SUCCESS_BIT)`: `unsigned int` 64.
 public let IOSQE_CQE_SKIP_SUCCESS: UInt32 = 64
-/// `#define IOSQE_FIXED_FILE ( 1U << IOSQE_FIXED_FILE_BIT )`: `unsigned int` 1.
+/// `#define IOSQE_FIXED_FILE (1U << IOSQE_FIXED_FILE_BIT)`: `unsigned int` 1.
 public let IOSQE_FIXED_FILE: UInt32 = 1
-/// `#define IOSQE_IO_DRAIN ( 1U << IOSQE_IO_DRAIN_BIT )`: `unsigned int` 2.
+/// `#define IOSQE_IO_DRAIN (1U << IOSQE_IO_DRAIN_BIT)`: `unsigned int` 2.
 public let IOSQE_IO_DRAIN: UInt32 = 2
-/// `#define IOSQE_IO_HARDLINK ( 1U << IOSQE_IO_HARDLINK_BIT )`: `unsigned int` 8.
+/// `#define IOSQE_IO_HARDLINK (1U << IOSQE_IO_HARDLINK_BIT)`: `unsigned int` 8.
 public let IOSQE_IO_HARDLINK: UInt32 = 8
-/// `#define IOSQE_IO_LINK ( 1U << IOSQE_IO_LINK_BIT )`: `unsigned int` 4.
+/// `#define IOSQE_IO_LINK (1U << IOSQE_IO_LINK_BIT)`: `unsigned int` 4.
 public let IOSQE_IO_LINK: UInt32 = 4
-/// `#define IO_URING_OP_SUPPORTED ( 1U << 0 )`: `unsigned int` 1.
+/// `#define IO_URING_OP_SUPPORTED (1U << 0)`: `unsigned int` 1.
 public let IO_URING_OP_SUPPORTED: UInt32 = 1
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates every checked-in generated file (the golden copies in Fixtures/golden and the
+# IoUring library's generated layouts). The test suite fails when any of them is stale.
+# Usage: bash Scripts/regenerate.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build --product abigen
+abigen=.build/debug/abigen
+tree612="$(Scripts/kernel-tree.sh 6.12)"
+mkdir -p Fixtures/golden
+# The system header (Linux 6.1 uapi from linux-libc-dev) with abigen's built-in struct io_uring_cmd.
+$abigen --headers /usr/include -o Fixtures/golden/io_uring-6.1.swift
+$abigen --headers /usr/include --format json -o Fixtures/golden/io_uring-6.1.json
+# The library's layouts: the newest uapi header here (6.12) and the real cmd.h of that tree.
+$abigen --headers /usr/include --kernel-tree "$tree612" -o Sources/IoUring/Generated/IoUringABI.swift
+echo "regenerated Fixtures/golden and Sources/IoUring/Generated"
