@@ -57,6 +57,7 @@ let package = Package(
         .target(name: "IoUring", dependencies: ["CIoUringSys"]),
         .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "DiffTests", dependencies: ["ABIModel", "ABIBackends"]),
+        .testTarget(name: "ReportTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "IoUringTests", dependencies: ["IoUring", "CIoUringSys"]),
         .testTarget(
             name: "AbigenTests",
