@@ -17,6 +17,8 @@ public struct ParseOptions: Sendable {
     public var macroPrefixes: [String]?
     /// Extra arguments for clang (`-D…`).
     public var extraArguments: [String]
+    /// Parse headers that fail together on their own, and skip (listing the reason) those that fail alone.
+    public var skipBrokenHeaders = false
     /// Headers included first, whose declarations are not kept.
     public var preludeHeaders: [String]
 
@@ -53,6 +55,11 @@ public struct FrontendError: Error, CustomStringConvertible, Sendable {
 /// Reads C headers with libclang into an ``ABISnapshot``.
 public enum Frontend {
     /// Parses the headers of `options` and returns their ABI.
+    ///
+    /// All headers share one translation unit. With ``ParseOptions/skipBrokenHeaders``, a header that
+    /// does not compile with the others is parsed in a translation unit of its own, and one that does
+    /// not compile alone either is skipped and listed in ``ABISnapshot/unsupported`` with clang's first
+    /// error; without it, the first error is thrown.
     public static func parse(_ options: ParseOptions) throws -> ABISnapshot {
         for dir in options.includeDirectories {
             var isDir: ObjCBool = false
@@ -62,8 +69,7 @@ public enum Frontend {
         }
         guard !options.headers.isEmpty else { throw FrontendError(file: "<command line>", message: "no header selected") }
         // Resolve each selected header to a real path, as the compiler's search would.
-        var selected: [String: String] = [:]   // real path -> label
-        var includeLines = options.preludeHeaders.map { "#include <\($0)>\n" }.joined()
+        var resolved: [(label: String, path: String)] = []
         for header in options.headers {
             let found: String?
             if header.hasPrefix("/") {
@@ -76,17 +82,62 @@ public enum Frontend {
                 let dirs = options.includeDirectories.isEmpty ? "no include directory given" : "looked in " + options.includeDirectories.joined(separator: ", ")
                 throw FrontendError(file: header, message: "header not found (\(dirs))")
             }
-            selected[realPath(found)] = header
-            includeLines += "#include \"\(realPath(found))\"\n"
+            resolved.append((header, realPath(found)))
         }
 
+        var reader = Reader(selected: [:], recordFilters: options.recordFilters)
+        var triple = ""
+        var pending = resolved
+        var alone: [(label: String, path: String)] = []
+        // One shared translation unit; headers that fail in it are retried alone.
+        for _ in 0..<4 where !pending.isEmpty {
+            let attempt = try parseGroup(pending, options: options, reader: &reader, triple: &triple)
+            guard case .failed(let err, let culprits) = attempt else { pending = []; break }
+            guard options.skipBrokenHeaders else { throw err }
+            let blamed = culprits.isEmpty ? pending : pending.filter { culprits.contains($0.path) }
+            alone += blamed
+            pending.removeAll { h in blamed.contains { $0.path == h.path } }
+        }
+        if !pending.isEmpty { alone += pending }
+        for header in alone {
+            if case .failed(let err, _) = try parseGroup([header], options: options, reader: &reader, triple: &triple) {
+                reader.unsupported.append(Unsupported(name: header.label, reason: "header skipped: it does not compile on its own: \(err)"))
+            }
+        }
+
+        var snapshot = ABISnapshot(target: triple, headers: options.headers,
+                                   includeDirectories: options.includeDirectories,
+                                   preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
+                                   records: reader.records, constants: reader.constants,
+                                   skippedMacros: reader.skipped, unsupported: reader.unsupported)
+        snapshot.normalize()
+        return snapshot
+    }
+
+    /// The result of parsing a group of headers in one translation unit.
+    enum GroupResult {
+        case parsed
+        /// The first error, and the selected headers whose own files hold errors (empty when the errors are elsewhere).
+        case failed(FrontendError, culprits: Set<String>)
+    }
+
+    /// Parses `headers` in one translation unit and adds what they declare to `reader`; on clang errors adds nothing.
+    static func parseGroup(_ headers: [(label: String, path: String)], options: ParseOptions, reader: inout Reader,
+                           triple: inout String) throws -> GroupResult {
+        var includeLines = options.preludeHeaders.map { "#include <\($0)>\n" }.joined()
+        for h in headers { includeLines += "#include \"\(h.path)\"\n" }
         let mainName = "/abigen-input/main.c"
         let args = options.clangArguments
         let tu = try TranslationUnit(path: mainName, contents: includeLines, arguments: args, detailedPreprocessing: true)
-        if let err = tu.diagnostics.first(where: \.isError) {
-            throw FrontendError(file: "\(err.file):\(err.line):\(err.column)", message: "error: \(err.message)")
+        let errors = tu.diagnostics.filter(\.isError)
+        if let err = errors.first {
+            let paths = Set(headers.map(\.path))
+            let culprits = Set(errors.map { realPath($0.file) }).intersection(paths)
+            return .failed(FrontendError(file: "\(err.file):\(err.line):\(err.column)", message: "error: \(err.message)"), culprits: culprits)
         }
-        var reader = Reader(selected: selected, recordFilters: options.recordFilters)
+        triple = tu.triple
+        reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
+        reader.fileLabels = [:]
         reader.walk(tu.root.children)
 
         // Macros: evaluate every candidate in one synthesized translation unit.
@@ -149,13 +200,7 @@ public enum Frontend {
             }
         }
 
-        var snapshot = ABISnapshot(target: tu.triple, headers: options.headers,
-                                   includeDirectories: options.includeDirectories,
-                                   preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
-                                   records: reader.records, constants: reader.constants,
-                                   skippedMacros: reader.skipped, unsupported: reader.unsupported)
-        snapshot.normalize()
-        return snapshot
+        return .parsed
     }
 }
 
@@ -183,13 +228,13 @@ func integerInfo(_ t: ClangType) -> (size: Int, signed: Bool)? {
 
 /// Walks a translation unit's declarations into model values.
 struct Reader {
-    let selected: [String: String]
+    var selected: [String: String]
     let recordFilters: [String]
     var records: [Record] = []
     var constants: [Constant] = []
     var skipped: [SkippedMacro] = []
     var unsupported: [Unsupported] = []
-    var seenRecords: Set<String> = []
+    var seenRecords: [String: String] = [:]
     var seenEnumerators: Set<String> = []
     var fileLabels: [String: String?] = [:]
 
@@ -258,7 +303,14 @@ struct Reader {
     }
 
     mutating func addRecord(_ type: ClangType, name: String, cName: String, kind: RecordKind, decl: Cursor, header: String) {
-        guard matchesFilter(name), seenRecords.insert(name).inserted else { return }
+        guard matchesFilter(name) else { return }
+        if let first = seenRecords[name] {
+            if first != header {
+                unsupported.append(Unsupported(name: "\(cName) (\(header))", reason: "also defined in \(first); the first definition is kept"))
+            }
+            return
+        }
+        seenRecords[name] = header
         guard let size = type.size, let alignment = type.alignment else {
             unsupported.append(Unsupported(name: cName, reason: "incomplete or dependent type"))
             return

@@ -71,6 +71,9 @@ public struct HeaderOptions: ParsableArguments {
     @Option(name: .customLong("header"), help: ArgumentHelp("Header to read, relative to the include directories (repeatable). Default: the preset's (linux/io_uring.h).", valueName: "path"))
     public var headers: [String] = []
 
+    @Flag(help: "Parse headers that do not compile together each on its own, and skip (listing clang's first error in the output) those that do not compile alone. On automatically when --header has a wildcard.")
+    public var skipBrokenHeaders = false
+
     @Option(name: .customLong("include"), help: ArgumentHelp("Header to include before the selected ones, for headers that need another first (repeatable; its declarations are not kept), e.g. --include linux/time_types.h for liburing's copy.", valueName: "path"))
     public var preludeHeaders: [String] = []
 
@@ -104,7 +107,7 @@ public struct HeaderOptions: ParsableArguments {
     /// The parse options these flags describe, with the stand-in directory added when needed.
     public func parseOptions() throws -> ParseOptions {
         let preset = try resolvedPreset()
-        var headers = self.headers.isEmpty ? preset.headers : self.headers
+        var headers = try expandGlobs(self.headers.isEmpty ? preset.headers : self.headers)
         if headers.isEmpty { throw ToolError("abigen: no header: give --header PATH (the preset '\(preset.name)' has no default)") }
         var dirs = includeDirectories
         var extra = clangArguments
@@ -118,8 +121,33 @@ public struct HeaderOptions: ParsableArguments {
             dirs.append(try BuiltinHeaders.directory())
             headers += preset.builtinHeaders
         }
-        return ParseOptions(includeDirectories: dirs, headers: headers, target: target, recordFilters: recordFilters,
-                            macroPrefixes: macros, extraArguments: extra, preludeHeaders: preludeHeaders)
+        var options = ParseOptions(includeDirectories: dirs, headers: headers, target: target, recordFilters: recordFilters,
+                                   macroPrefixes: macros, extraArguments: extra, preludeHeaders: preludeHeaders)
+        options.skipBrokenHeaders = skipBrokenHeaders || self.headers.contains { $0.contains("*") || $0.contains("?") }
+        return options
+    }
+
+    /// Expands `dir/*.h`-style patterns against the include directories (file names only, sorted).
+    func expandGlobs(_ headers: [String]) throws -> [String] {
+        var out: [String] = []
+        for h in headers {
+            guard h.contains("*") || h.contains("?") else { out.append(h); continue }
+            let dir = (h as NSString).deletingLastPathComponent
+            let pattern = (h as NSString).lastPathComponent
+            var matches: Set<String> = []
+            for base in includeDirectories {
+                let full = dir.isEmpty ? base : base + "/" + dir
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: full)) ?? [] where globMatch(pattern, name) {
+                    var isDir: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: full + "/" + name, isDirectory: &isDir), !isDir.boolValue {
+                        matches.insert(dir.isEmpty ? name : dir + "/" + name)
+                    }
+                }
+            }
+            guard !matches.isEmpty else { throw ToolError("abigen: \(h): no header matches (looked in \(includeDirectories.joined(separator: ", ")))") }
+            out += matches.sorted()
+        }
+        return out
     }
 
     /// Parses the headers into a snapshot whose recorded include directories are only the user's own.
