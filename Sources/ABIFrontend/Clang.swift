@@ -102,6 +102,27 @@ final class TranslationUnit {
         }
     }
 
+    /// For every file in the unit, the file the main file included that (transitively) brought it in.
+    var topLevelIncluders: [String: String] {
+        final class Box { var map: [String: String] = [:] }
+        let box = Box()
+        withExtendedLifetime(box) {
+            clang_getInclusions(tu, { file, stack, depth, data in
+                let box = Unmanaged<Box>.fromOpaque(data!).takeUnretainedValue()
+                let name = take(clang_getFileName(file))
+                guard depth >= 1, let stack else { return }
+                if depth == 1 {
+                    box.map[name] = name
+                } else {
+                    var f: CXFile?
+                    clang_getSpellingLocation(stack[Int(depth) - 2], &f, nil, nil, nil)
+                    if let f { box.map[name] = take(clang_getFileName(f)) }
+                }
+            }, Unmanaged.passUnretained(box).toOpaque())
+        }
+        return box.map
+    }
+
     /// Token spellings within a cursor's extent.
     func tokens(of cursor: Cursor) -> [String] {
         var toks: UnsafeMutablePointer<CXToken>?

@@ -35,7 +35,7 @@ public struct ParseOptions: Sendable {
 
     /// The clang arguments these options give, as the probe compiler must also see them.
     public var clangArguments: [String] {
-        var args = ["-x", "c", "-std=gnu11", "-w"]
+        var args = ["-x", "c", "-std=gnu11", "-w", "-ferror-limit=0"]
         if let target { args += ["-target", target] }
         for dir in includeDirectories { args += ["-I", dir] }
         return args + extraArguments
@@ -90,11 +90,12 @@ public enum Frontend {
         var pending = resolved
         var alone: [(label: String, path: String)] = []
         // One shared translation unit; headers that fail in it are retried alone.
-        for _ in 0..<4 where !pending.isEmpty {
+        for _ in 0..<12 where !pending.isEmpty {
             let attempt = try parseGroup(pending, options: options, reader: &reader, triple: &triple)
             guard case .failed(let err, let culprits) = attempt else { pending = []; break }
             guard options.skipBrokenHeaders else { throw err }
             let blamed = culprits.isEmpty ? pending : pending.filter { culprits.contains($0.path) }
+            Trace.mark("retry alone: \(blamed.map(\.label).joined(separator: " "))")
             alone += blamed
             pending.removeAll { h in blamed.contains { $0.path == h.path } }
         }
@@ -128,17 +129,21 @@ public enum Frontend {
         for h in headers { includeLines += "#include \"\(h.path)\"\n" }
         let mainName = "/abigen-input/main.c"
         let args = options.clangArguments
+        Trace.mark("start group of \(headers.count)")
         let tu = try TranslationUnit(path: mainName, contents: includeLines, arguments: args, detailedPreprocessing: true)
+        Trace.mark("parse")
         let errors = tu.diagnostics.filter(\.isError)
         if let err = errors.first {
             let paths = Set(headers.map(\.path))
-            let culprits = Set(errors.map { realPath($0.file) }).intersection(paths)
+            let includers = tu.topLevelIncluders
+            let culprits = Set(errors.map { realPath(includers[$0.file] ?? $0.file) }).intersection(paths)
             return .failed(FrontendError(file: "\(err.file):\(err.line):\(err.column)", message: "error: \(err.message)"), culprits: culprits)
         }
         triple = tu.triple
         reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
         reader.fileLabels = [:]
         reader.walk(tu.root.children)
+        Trace.mark("walk declarations")
 
         // Macros: evaluate every candidate in one synthesized translation unit.
         var candidates: [(name: String, definition: String, header: String)] = []
@@ -157,6 +162,7 @@ public enum Frontend {
             }
             candidates.append((name, definition, header))
         }
+        Trace.mark("collect \(candidates.count) macros")
         if !candidates.isEmpty {
             let firstLine = includeLines.split(separator: "\n").count + 1
             var source = includeLines
@@ -164,6 +170,7 @@ public enum Frontend {
                 source += "static __auto_type __abigen_macro_\(i) = (\(c.name));\n"
             }
             let etu = try TranslationUnit(path: mainName, contents: source, arguments: args, detailedPreprocessing: false)
+            Trace.mark("parse macro unit")
             var errorsByLine: [Int: String] = [:]
             for d in etu.diagnostics where d.isError && d.file == mainName {
                 errorsByLine[d.line] = errorsByLine[d.line] ?? d.message
@@ -200,7 +207,20 @@ public enum Frontend {
             }
         }
 
+        Trace.mark("evaluate macros")
         return .parsed
+    }
+}
+
+/// Prints phase timings to standard error when `ABIGEN_TRACE` is set.
+enum Trace {
+    static let enabled = ProcessInfo.processInfo.environment["ABIGEN_TRACE"] != nil
+    nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
+    static func mark(_ what: @autoclosure () -> String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("[trace] \(what()): \((now > last ? now - last : 0) / 1_000_000) ms\n".utf8))
+        last = now
     }
 }
 
