@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "abigen", targets: ["abigen"]),
         .library(name: "ABIModel", targets: ["ABIModel"]),
         .library(name: "IoUring", targets: ["IoUring"]),
+        .plugin(name: "GenerateABI", targets: ["GenerateABI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "abigen", dependencies: ["AbigenCLI"]),
+        // `swift package --allow-writing-to-package-directory generate-abi`: regenerate from abigen.json.
+        .plugin(
+            name: "GenerateABI",
+            capability: .command(
+                intent: .custom(verb: "generate-abi", description: "Regenerate checked-in ABI layouts from abigen.json"),
+                permissions: [.writeToPackageDirectory(reason: "writes the generated Swift layouts listed in abigen.json")]
+            ),
+            dependencies: ["abigen"]
+        ),
         // The runtime library users import (issue 6): generated layouts plus the safe API.
         .target(name: "CIoUringSys"),
         .target(name: "IoUring", dependencies: ["CIoUringSys"]),

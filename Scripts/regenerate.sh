@@ -6,11 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product abigen
 abigen=.build/debug/abigen
-tree612="$(Scripts/kernel-tree.sh 6.12)"
+Scripts/kernel-tree.sh 6.12 >/dev/null
 mkdir -p Fixtures/golden
 # The system header (Linux 6.1 uapi from linux-libc-dev) with abigen's built-in struct io_uring_cmd.
 $abigen --headers /usr/include -o Fixtures/golden/io_uring-6.1.swift
 $abigen --headers /usr/include --format json -o Fixtures/golden/io_uring-6.1.json
-# The library's layouts: the newest uapi header here (6.12) and the real cmd.h of that tree.
-$abigen --headers /usr/include --kernel-tree "$tree612" -o Sources/IoUring/Generated/IoUringABI.swift
+# The library's layouts (abigen.json: the newest uapi header here, 6.12, and the real cmd.h of
+# that tree); the same as `swift package --allow-writing-to-package-directory generate-abi`.
+$abigen config abigen.json
 echo "regenerated Fixtures/golden and Sources/IoUring/Generated"

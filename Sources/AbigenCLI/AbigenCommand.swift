@@ -27,7 +27,7 @@ public struct AbigenCommand: ParsableCommand {
           abigen check --baseline abi.json --headers /usr/include
         """,
         version: versionText,
-        subcommands: [Generate.self, Verify.self, Diff.self, Check.self],
+        subcommands: [Generate.self, Verify.self, Diff.self, Check.self, RunConfig.self],
         defaultSubcommand: Generate.self
     )
 
