@@ -168,6 +168,16 @@ struct Cursor {
         return (file.map { take(clang_getFileName($0)) } ?? "", Int(line))
     }
 
+    /// The file of the cursor's spelling location, as an opaque handle (cheap to compare).
+    var fileHandle: CXFile? {
+        var file: CXFile?
+        clang_getSpellingLocation(clang_getCursorLocation(raw), &file, nil, nil, nil)
+        return file
+    }
+
+    /// The name of a file handle.
+    static func fileName(_ f: CXFile) -> String { take(clang_getFileName(f)) }
+
     /// The direct children.
     var children: [Cursor] {
         final class Box { var items: [CXCursor] = [] }

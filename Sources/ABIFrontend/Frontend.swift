@@ -85,34 +85,72 @@ public enum Frontend {
             resolved.append((header, realPath(found)))
         }
 
-        var reader = Reader(selected: [:], recordFilters: options.recordFilters)
-        var triple = ""
-        var pending = resolved
-        var alone: [(label: String, path: String)] = []
-        // One shared translation unit; headers that fail in it are retried alone.
-        for _ in 0..<12 where !pending.isEmpty {
-            let attempt = try parseGroup(pending, options: options, reader: &reader, triple: &triple)
-            guard case .failed(let err, let culprits) = attempt else { pending = []; break }
-            guard options.skipBrokenHeaders else { throw err }
-            let blamed = culprits.isEmpty ? pending : pending.filter { culprits.contains($0.path) }
-            Trace.mark("retry alone: \(blamed.map(\.label).joined(separator: " "))")
-            alone += blamed
-            pending.removeAll { h in blamed.contains { $0.path == h.path } }
+        // Large sets are split in two halves parsed on two threads; the halves merge in header order,
+        // so the result is the same as one pass.
+        let chunks: [[(label: String, path: String)]]
+        if options.skipBrokenHeaders && resolved.count >= 64 && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            let mid = resolved.count / 2
+            chunks = [Array(resolved[..<mid]), Array(resolved[mid...])]
+        } else {
+            chunks = [resolved]
         }
-        if !pending.isEmpty { alone += pending }
-        for header in alone {
-            if case .failed(let err, _) = try parseGroup([header], options: options, reader: &reader, triple: &triple) {
-                reader.unsupported.append(Unsupported(name: header.label, reason: "header skipped: it does not compile on its own: \(err)"))
-            }
+        final class Slot: @unchecked Sendable {
+            var reader: Reader
+            var triple = ""
+            var error: Error?
+            var groups: [[String]] = []
+            init(_ r: Reader) { reader = r }
         }
+        let slots = chunks.map { _ in Slot(Reader(selected: [:], recordFilters: options.recordFilters)) }
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
+            do { slots[i].groups = try parseChunk(chunks[i], options: options, reader: &slots[i].reader, triple: &slots[i].triple) }
+            catch { slots[i].error = error }
+        }
+        if let error = slots.compactMap(\.error).first { throw error }
+        var reader = slots[0].reader
+        for slot in slots.dropFirst() { reader.merge(slot.reader) }
+        let triple = slots[0].triple.isEmpty ? slots.last!.triple : slots[0].triple
+        let groups = slots.flatMap(\.groups)
 
         var snapshot = ABISnapshot(target: triple, headers: options.headers,
                                    includeDirectories: options.includeDirectories,
                                    preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
                                    records: reader.records, constants: reader.constants,
                                    skippedMacros: reader.skipped, unsupported: reader.unsupported)
+        if groups.count > 1 { snapshot.headerGroups = groups }
         snapshot.normalize()
         return snapshot
+    }
+
+    /// Parses a list of headers: together in one translation unit, and those that fail together alone.
+    /// Returns the groups of header labels that were parsed together.
+    static func parseChunk(_ resolved: [(label: String, path: String)], options: ParseOptions, reader: inout Reader,
+                           triple: inout String) throws -> [[String]] {
+        var groups: [[String]] = []
+        var pending = resolved
+        var alone: [(label: String, path: String)] = []
+        for _ in 0..<12 where !pending.isEmpty {
+            let attempt = try parseGroup(pending, options: options, reader: &reader, triple: &triple)
+            guard case .failed(let err, let culprits) = attempt else {
+                groups.append(pending.map(\.label))
+                pending = []
+                break
+            }
+            guard options.skipBrokenHeaders else { throw err }
+            let blamed = culprits.isEmpty ? pending : pending.filter { culprits.contains($0.path) }
+            Trace.mark("retry alone: \(blamed.map(\.label).joined(separator: " "))")
+            alone += blamed
+            pending.removeAll { h in blamed.contains { $0.path == h.path } }
+        }
+        alone += pending
+        for header in alone {
+            if case .failed(let err, _) = try parseGroup([header], options: options, reader: &reader, triple: &triple) {
+                reader.unsupported.append(Unsupported(name: header.label, reason: "header skipped: it does not compile on its own: \(err)"))
+            } else {
+                groups.append([header.label])
+            }
+        }
+        return groups
     }
 
     /// The result of parsing a group of headers in one translation unit.
@@ -142,15 +180,18 @@ public enum Frontend {
         triple = tu.triple
         reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
         reader.fileLabels = [:]
-        reader.walk(tu.root.children)
+        let topLevel = tu.root.children
+        reader.walk(topLevel)
         Trace.mark("walk declarations")
 
         // Macros: evaluate every candidate in one synthesized translation unit.
         var candidates: [(name: String, definition: String, header: String)] = []
-        for cursor in tu.root.children where cursor.kind == CXCursor_MacroDefinition {
+        for cursor in topLevel where cursor.kind == CXCursor_MacroDefinition {
             guard !cursor.isMacroBuiltin, let header = reader.label(of: cursor) else { continue }
             let name = cursor.spelling
             if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
+            // A name already known: an enumerator the macro names (`#define X X`), or the same macro in another header.
+            if reader.seenEnumerators.contains(name) { continue }
             let definition = joinTokens(Array(tu.tokens(of: cursor).dropFirst()))
             if cursor.isMacroFunctionLike {
                 reader.skipped.append(SkippedMacro(name: name, definition: definition, reason: "function-like macro"))
@@ -201,6 +242,7 @@ public enum Frontend {
                     continue
                 }
                 let value: IntegerValue = info.signed ? .signed(v.value) : .unsigned(v.unsigned)
+                guard reader.seenEnumerators.insert(cand.name).inserted else { continue }
                 reader.constants.append(Constant(name: cand.name, value: value, type: type.spelling, size: info.size,
                                                  signed: info.signed, origin: .macro, header: cand.header,
                                                  definition: cand.definition))
@@ -255,8 +297,9 @@ struct Reader {
     var skipped: [SkippedMacro] = []
     var unsupported: [Unsupported] = []
     var seenRecords: [String: String] = [:]
+    /// Names of every constant kept so far (enumerators and macros).
     var seenEnumerators: Set<String> = []
-    var fileLabels: [String: String?] = [:]
+    var fileLabels: [Int: String?] = [:]
 
     init(selected: [String: String], recordFilters: [String]) {
         self.selected = selected
@@ -265,11 +308,32 @@ struct Reader {
 
     /// The selected header's label for a cursor's file, or nil when it comes from another header.
     mutating func label(of cursor: Cursor) -> String? {
-        let file = cursor.location.file
-        if let cached = fileLabels[file] { return cached }
-        let l = selected[realPath(file)]
-        fileLabels[file] = l
+        guard let handle = cursor.fileHandle else { return nil }
+        let key = Int(bitPattern: handle)
+        if let cached = fileLabels[key] { return cached }
+        let l = selected[realPath(Cursor.fileName(handle))]
+        fileLabels[key] = l
         return l
+    }
+
+    /// Adds what another reader found (a later part of the header list): first definitions win.
+    mutating func merge(_ other: Reader) {
+        for r in other.records {
+            if let first = seenRecords[r.name] {
+                if first != r.header {
+                    unsupported.append(Unsupported(name: "\(r.cName) (\(r.header))", reason: "also defined in \(first); the first definition is kept"))
+                }
+                continue
+            }
+            seenRecords[r.name] = r.header
+            records.append(r)
+        }
+        for c in other.constants where seenEnumerators.insert(c.name).inserted {
+            constants.append(c)
+        }
+        let skippedNames = Set(skipped.map(\.name))
+        skipped += other.skipped.filter { !skippedNames.contains($0.name) }
+        unsupported += other.unsupported
     }
 
     mutating func walk(_ cursors: [Cursor]) {

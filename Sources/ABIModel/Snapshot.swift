@@ -19,6 +19,9 @@ public struct ABISnapshot: Codable, Sendable, Equatable {
     public var includeDirectories: [String]
     /// Headers included before the selected ones (declarations not kept), e.g. a header the selected one needs first.
     public var preludeHeaders: [String]?
+    /// When the headers could not all be parsed in one translation unit: the groups that were
+    /// (each after the prelude headers, in order). A probe compiles one unit per group. Nil: one group.
+    public var headerGroups: [[String]]?
     /// Structs and unions, sorted by name.
     public var records: [Record]
     /// Integer constants (enumerators and macros), sorted by name.
@@ -44,6 +47,12 @@ public struct ABISnapshot: Codable, Sendable, Equatable {
 
     /// Every header a C translation unit must include to see this ABI, in order.
     public var allHeaders: [String] { (preludeHeaders ?? []) + headers }
+
+    /// The translation units a C probe needs: each a list of headers to include, in order.
+    public var translationUnits: [[String]] {
+        guard let groups = headerGroups, groups.count > 1 else { return [allHeaders] }
+        return groups.map { (preludeHeaders ?? []) + $0 }
+    }
 
     /// The record with this C name (tag or typedef name), if any.
     public func record(named name: String) -> Record? { records.first { $0.name == name } }
