@@ -500,7 +500,10 @@ struct RecordLayout {
 func joinTokens(_ tokens: [String]) -> String {
     var out = ""
     var previous = ""
-    for t in tokens {
+    for raw in tokens {
+        let t = raw.replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .trimmingCharacters(in: .whitespaces)
+        if t.isEmpty || t == "\\" { continue }
         let tight = out.isEmpty || previous == "(" || previous == "[" || previous == "~" || previous == "!"
             || t == ")" || t == "]" || t == ","
         if !tight { out += " " }

@@ -54,9 +54,10 @@ enum CrossCheck {
 
         """
         for r in s.records {
+            let ids = SwiftEmitter.identifiers(for: r)
             out += "print(\"record \(r.name) \\(MemoryLayout<\(r.name)>.size) \\(MemoryLayout<\(r.name)>.alignment)\")\n"
             for f in r.fields where testable(f) {
-                let id = SwiftEmitter.identifier(f.name)
+                let id = ids[f.name]!
                 if let w = f.bitWidth {
                     let expected = f.type.signed == true ? "-1" : "\((UInt64(1) << UInt64(w)) - 1)"
                     out += "do { var v = \(r.name)(); v.\(id) = ~0; reportBits(\"\(r.name).\(f.name)\", v); precondition(v.\(id) == \(expected), \"read-back \(r.name).\(f.name)\") }\n"

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Benchmark abigen against Debian's bindgen on this machine, in one run.
+
+Prints a Markdown table: median wall time (hyperfine) and peak memory (GNU time's max RSS) of
+abigen generate and verify beside bindgen (generate, and `rustc --test` of its layout tests),
+for the io_uring header and for the whole /usr/include/linux uapi set, plus abigen's scaling
+with 1, 10, 100 and all headers. Timings are measurements, never test assertions.
+
+Usage: python3 Scripts/bench.py [--runs N] [--skip-rustc]
+Needs: a release build (swift build -c release --product abigen), hyperfine, bindgen, rustc, GNU time.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ABIGEN = os.path.join(ROOT, ".build", "release", "abigen")
+
+
+def median_seconds(command, runs, warmup=1):
+    """Median wall time of a shell command, from hyperfine."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    subprocess.run(["hyperfine", "--warmup", str(warmup), "--runs", str(runs), "--style", "none",
+                    "--export-json", out, command], check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        data = json.load(f)
+    os.unlink(out)
+    return data["results"][0]["median"]
+
+
+def peak_mib(command):
+    """Peak resident memory of a shell command in MiB (GNU time)."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", "sh", "-c", command + " >/dev/null 2>&1"],
+                       capture_output=True, text=True)
+    return int(r.stderr.strip().splitlines()[-1]) / 1024.0
+
+
+def row(label, command, runs):
+    t = median_seconds(command, runs)
+    m = peak_mib(command)
+    return label, t, m
+
+
+def fmt_time(t):
+    return f"{t * 1000:.0f} ms" if t < 10 else f"{t:.1f} s"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--skip-rustc", action="store_true", help="skip compiling bindgen's layout tests (slow)")
+    args = ap.parse_args()
+    for tool in ["hyperfine", "bindgen", "/usr/bin/time"]:
+        if not shutil.which(tool):
+            sys.exit(f"bench.py: {tool} not found (bash .ci/packages.sh installs it)")
+    if not os.path.exists(ABIGEN):
+        sys.exit("bench.py: build first: swift build -c release --product abigen")
+
+    work = tempfile.mkdtemp(prefix="abigen-bench-")
+    rows = []
+
+    # io_uring
+    rows.append(row("io_uring: abigen generate", f"{ABIGEN} --headers /usr/include", args.runs))
+    rows.append(row("io_uring: abigen verify", f"{ABIGEN} verify --headers /usr/include", args.runs))
+    rows.append(row("io_uring: bindgen generate", f"bindgen /usr/include/linux/io_uring.h -o {work}/io_uring.rs", args.runs))
+    if not args.skip_rustc and shutil.which("rustc"):
+        subprocess.run(["bindgen", "/usr/include/linux/io_uring.h", "-o", f"{work}/io_uring.rs"], check=True)
+        rows.append(row("io_uring: bindgen layout tests (rustc --test)",
+                        f"rustc --test --edition 2021 -A warnings -o {work}/io_uring_tests {work}/io_uring.rs", max(3, args.runs // 3)))
+
+    # the whole uapi set: the headers abigen parsed together make the wrapper bindgen reads
+    snap = f"{work}/uapi.json"
+    subprocess.run([ABIGEN, "--headers", "/usr/include", "--header", "linux/*.h", "--preset", "none",
+                    "--format", "json", "-o", snap], check=True)
+    with open(snap) as f:
+        s = json.load(f)
+    groups = s.get("headerGroups") or [s["headers"]]
+    wrapper_headers = groups[0]
+    with open(f"{work}/uapi_wrapper.h", "w") as f:
+        f.writelines(f"#include <{h}>\n" for h in wrapper_headers)
+    n_records = len(s["records"])
+    all_cmd = f"{ABIGEN} --headers /usr/include --header 'linux/*.h' --preset none"
+    rows.append(row(f"uapi ({len(s['headers'])} headers, {n_records} records): abigen generate", all_cmd, max(3, args.runs // 2)))
+    rows.append(row("uapi: abigen verify", f"{ABIGEN} verify --headers /usr/include --header 'linux/*.h' --preset none",
+                    max(3, args.runs // 2)))
+    rows.append(row(f"uapi ({len(wrapper_headers)} headers in one unit): bindgen generate",
+                    f"bindgen {work}/uapi_wrapper.h -o {work}/uapi.rs", 3))
+    if not args.skip_rustc and shutil.which("rustc"):
+        subprocess.run(["bindgen", f"{work}/uapi_wrapper.h", "-o", f"{work}/uapi.rs"], check=True)
+        rows.append(row("uapi: bindgen layout tests (rustc --test)",
+                        f"rustc --test --edition 2021 -A warnings -o {work}/uapi_tests {work}/uapi.rs", 1))
+
+    # scaling
+    headers = sorted(s["headers"])
+    scale = []
+    for n in [1, 10, 100, len(headers)]:
+        sel = headers[:n]
+        cmd = f"{ABIGEN} --headers /usr/include --preset none --skip-broken-headers " + " ".join(f"--header {h}" for h in sel)
+        t = median_seconds(cmd + " --format json -o /dev/null", max(3, args.runs // 2))
+        r = subprocess.run(cmd.split() + ["--format", "json"], capture_output=True, text=True)
+        recs = len(json.loads(r.stdout)["records"]) if r.returncode == 0 else 0
+        scale.append((n, recs, t))
+
+    print("| what | median wall time | peak memory |")
+    print("|---|---:|---:|")
+    for label, t, m in rows:
+        print(f"| {label} | {fmt_time(t)} | {m:.0f} MiB |")
+    by = {label: t for label, t, _ in rows}
+    io_ratio = by["io_uring: bindgen generate"] / by["io_uring: abigen generate"]
+    uapi_gen = [t for label, t, _ in rows if label.startswith("uapi (") and "abigen generate" in label][0]
+    uapi_bg = [t for label, t, _ in rows if "bindgen generate" in label and label.startswith("uapi")][0]
+    print()
+    print(f"abigen generate is {io_ratio:.1f}x faster than bindgen on io_uring and {uapi_bg / uapi_gen:.1f}x on the uapi set.")
+    print()
+    print("| headers | records | abigen generate (median) | per record |")
+    print("|---:|---:|---:|---:|")
+    for n, recs, t in scale:
+        per = f"{t / recs * 1e6:.0f} µs" if recs else "-"
+        print(f"| {n} | {recs} | {fmt_time(t)} | {per} |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
