@@ -53,7 +53,7 @@ extension ABILayout {
 
     /// Reads a `T` at a byte offset.
     @inlinable @inline(__always)
-    public func abiLoad<T: BitwiseCopyable>(_ offset: Int, as: T.Type) -> T {
+    public func abiLoad<T: BitwiseCopyable>(_ offset: Int, as: T.Type = T.self) -> T {
         withUnsafeBytes(of: storage) { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
     }
 

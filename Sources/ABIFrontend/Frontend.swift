@@ -190,8 +190,6 @@ public enum Frontend {
             guard !cursor.isMacroBuiltin, let header = reader.label(of: cursor) else { continue }
             let name = cursor.spelling
             if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
-            // A name already known: an enumerator the macro names (`#define X X`), or the same macro in another header.
-            if reader.seenEnumerators.contains(name) { continue }
             let definition = joinTokens(Array(tu.tokens(of: cursor).dropFirst()))
             if cursor.isMacroFunctionLike {
                 reader.skipped.append(SkippedMacro(name: name, definition: definition, reason: "function-like macro"))
@@ -208,7 +206,9 @@ public enum Frontend {
             let firstLine = includeLines.split(separator: "\n").count + 1
             var source = includeLines
             for (i, c) in candidates.enumerated() {
-                source += "static __auto_type __abigen_macro_\(i) = (\(c.name));\n"
+                // The static assertion rejects what is not an integer constant expression in C (an
+                // address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
+                source += "static __auto_type __abigen_macro_\(i) = (\(c.name)); _Static_assert((\(c.name)) == (\(c.name)), \"\");\n"
             }
             let etu = try TranslationUnit(path: mainName, contents: source, arguments: args, detailedPreprocessing: false)
             Trace.mark("parse macro unit")
@@ -242,10 +242,19 @@ public enum Frontend {
                     continue
                 }
                 let value: IntegerValue = info.signed ? .signed(v.value) : .unsigned(v.unsigned)
-                guard reader.seenEnumerators.insert(cand.name).inserted else { continue }
-                reader.constants.append(Constant(name: cand.name, value: value, type: type.spelling, size: info.size,
-                                                 signed: info.signed, origin: .macro, header: cand.header,
-                                                 definition: cand.definition))
+                let constant = Constant(name: cand.name, value: value, type: type.spelling, size: info.size,
+                                        signed: info.signed, origin: .macro, header: cand.header, definition: cand.definition)
+                guard reader.seenEnumerators.insert(cand.name).inserted else {
+                    // The name is already an enumerator (`#define X X`) or a macro of another header. C code
+                    // after this header sees the macro: if its value differs, the macro is what the name means.
+                    if let i = reader.constants.firstIndex(where: { $0.name == cand.name }), !reader.constants[i].value.sameValue(as: value) || reader.constants[i].size != info.size {
+                        let old = reader.constants[i]
+                        reader.unsupported.append(Unsupported(name: cand.name, reason: "the \(old.origin.rawValue) \(cand.name) = \(old.value) (\(old.header)) is shadowed by a macro of the same name = \(value); the macro's value is kept"))
+                        reader.constants[i] = constant
+                    }
+                    continue
+                }
+                reader.constants.append(constant)
             }
         }
 

@@ -7,14 +7,21 @@ import Testing
 /// constant the snapshot states, compiled by `clang -target TRIPLE -fsyntax-only`. Each failing
 /// assertion names what it checked, so a wrong number cannot pass silently.
 enum StaticAssertProbe {
-    static func source(_ s: ABISnapshot) -> String {
-        var c = s.allHeaders.map { "#include <\($0)>" }.joined(separator: "\n") + "\n#include <stddef.h>\n"
+    static func source(_ s: ABISnapshot, unit: [String]? = nil) -> String {
+        let unit = unit ?? s.allHeaders
+        let own = Set(unit)
+        var c = unit.map { "#include <\($0)>" }.joined(separator: "\n") + "\n#include <stddef.h>\n"
+        // Headers sometimes define member names as macros (`#define pn_data pn_msg_u.base.pn_data`); the
+        // probe names members by their real path, so such macros must not expand.
+        let macroNames = Set(s.skippedMacros.map(\.name))
+        let memberWords = Set(s.records.flatMap { $0.fields.flatMap { $0.name.split(separator: ".").map(String.init) } })
+        for m in macroNames.intersection(memberWords).sorted() { c += "#undef \(m)\n" }
         var n = 0
         func check(_ expr: String, _ what: String) {
             n += 1
             c += "_Static_assert(\(expr), \"\(what)\");\n"
         }
-        for r in s.records {
+        for r in s.records where own.contains(r.header) {
             check("sizeof(\(r.cName)) == \(r.size)", "\(r.name) size \(r.size)")
             check("_Alignof(\(r.cName)) == \(r.alignment)", "\(r.name) alignment \(r.alignment)")
             for f in r.fields where f.bitWidth == nil {
@@ -24,7 +31,7 @@ enum StaticAssertProbe {
                 }
             }
         }
-        for k in s.constants {
+        for k in s.constants where own.contains(k.header) {
             let literal = k.signed ? "(\(k.value)LL)" : "\(k.value)ULL"
             check("(\(k.name)) == \(literal)", "\(k.name) = \(k.value)")
             check("sizeof(\(k.name)) == \(k.size)", "\(k.name) size \(k.size)")
@@ -36,12 +43,27 @@ enum StaticAssertProbe {
     static func failures(_ s: ABISnapshot, target: String?, includeDirectories: [String]) throws -> [String] {
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try source(s).write(toFile: dir + "/probe.c", atomically: true, encoding: .utf8)
+        var files: [String] = []
+        for (i, unit) in s.translationUnits.enumerated() {
+            try source(s, unit: unit).write(toFile: dir + "/probe\(i).c", atomically: true, encoding: .utf8)
+            files.append(dir + "/probe\(i).c")
+        }
         var args = ["-fsyntax-only", "-std=gnu11", "-ferror-limit=0", "-w"]
         if let target { args += ["-target", target] }
-        let r = try runProcess("clang", args + includeDirectories.flatMap { ["-I", $0] } + [dir + "/probe.c"])
+        let r = try runProcess("clang", args + includeDirectories.flatMap { ["-I", $0] } + files)
         let failed = r.stderr.split(separator: "\n").filter { $0.contains("static assertion failed") || $0.contains("static_assert failed") }.map(String.init)
-        if r.status != 0 && failed.isEmpty { throw TestSetupError("probe did not compile: \(r.stderr.prefix(2000))") }
+        if r.status != 0 && failed.isEmpty {
+            // Quote the offending probe lines so the failure says what was checked.
+            var quoted = ""
+            for line in r.stderr.split(separator: "\n") where line.contains(": error:") {
+                let parts = line.split(separator: ":")
+                if parts.count > 2, let n = Int(parts[1]), let text = try? String(contentsOfFile: String(parts[0]), encoding: .utf8) {
+                    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                    if n - 1 < lines.count { quoted += "\n  \(line)\n    \(lines[n - 1])" }
+                }
+            }
+            throw TestSetupError("probe did not compile:\(quoted.prefix(3000))")
+        }
         return failed
     }
 }
