@@ -1,0 +1,243 @@
+import Foundation
+
+/// A minimal reader for little-endian ELF relocatable objects (ELF32 and ELF64): sections, symbols, symbol bytes.
+///
+/// It is all `abigen verify` needs to read a compiled probe back without running it: the probe keeps
+/// every measured value as initialized data, so a symbol's bytes are the answer.
+public struct ELFFile: Sendable {
+    /// The machine an object was compiled for (`e_machine`).
+    public enum Machine: Sendable, Equatable, CustomStringConvertible {
+        case x86_64, i386, aarch64, arm
+        case other(UInt16)
+
+        /// The architecture's usual name (`x86_64`, `i386`, `aarch64`, `arm`, or `machine N`).
+        public var description: String {
+            switch self {
+            case .x86_64: return "x86_64"
+            case .i386: return "i386"
+            case .aarch64: return "aarch64"
+            case .arm: return "arm"
+            case .other(let n): return "machine \(n)"
+            }
+        }
+
+        init(_ raw: UInt16) {
+            switch raw {
+            case 62: self = .x86_64
+            case 3: self = .i386
+            case 183: self = .aarch64
+            case 40: self = .arm
+            default: self = .other(raw)
+            }
+        }
+    }
+
+    /// One section header.
+    public struct Section: Sendable, Equatable {
+        /// Section name from the section header string table.
+        public var name: String
+        /// `sh_type` (1 progbits, 2 symtab, 3 strtab, 8 nobits…).
+        public var type: UInt32
+        /// `sh_offset`: where the section's bytes start in the file.
+        public var offset: Int
+        /// `sh_size`.
+        public var size: Int
+        /// `sh_link` (for a symbol table: its string table's index).
+        public var link: Int
+        /// `sh_entsize`.
+        public var entrySize: Int
+    }
+
+    /// One symbol table entry.
+    public struct Symbol: Sendable, Equatable {
+        /// Symbol name.
+        public var name: String
+        /// `st_value`: in a relocatable object, the offset within its section.
+        public var value: Int
+        /// `st_size` in bytes.
+        public var size: Int
+        /// `st_shndx`: the section index, or a reserved index (0 undefined, 0xfff1 absolute, 0xfff2 common).
+        public var sectionIndex: Int
+    }
+
+    /// True for ELF64, false for ELF32.
+    public let is64Bit: Bool
+    /// `e_machine`.
+    public let machine: Machine
+    /// `e_type` (1 for relocatable objects).
+    public let fileType: UInt16
+    /// All section headers, by index.
+    public let sections: [Section]
+    /// All entries of `.symtab` (index 0, the null symbol, included).
+    public let symbols: [Symbol]
+    let bytes: [UInt8]
+
+    /// Reads and parses the object file at `path`.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ELFError(path: path, message: "cannot read file")
+        }
+        try self.init(bytes: [UInt8](data), path: path)
+    }
+
+    /// Parses an ELF image; `path` names it in errors.
+    public init(bytes: [UInt8], path: String = "<memory>") throws {
+        self.bytes = bytes
+        func fail(_ m: String) -> ELFError { ELFError(path: path, message: m) }
+        guard bytes.count >= 52, bytes[0] == 0x7F, bytes[1] == 0x45, bytes[2] == 0x4C, bytes[3] == 0x46 else {
+            throw fail("not an ELF file")
+        }
+        let is64Bit: Bool
+        switch bytes[4] {
+        case 1: is64Bit = false
+        case 2: is64Bit = true
+        default: throw fail("unknown ELF class \(bytes[4])")
+        }
+        self.is64Bit = is64Bit
+        guard bytes[5] == 1 else {
+            throw fail("big-endian objects are not supported (EI_DATA \(bytes[5])); abigen verify reads little-endian targets only")
+        }
+        let r = Reader(bytes: bytes, path: path)
+        fileType = try r.u16(16)
+        machine = Machine(try r.u16(18))
+        let shoff, shentsize, shnumRaw, shstrndxRaw: Int
+        if is64Bit {
+            guard bytes.count >= 64 else { throw fail("truncated ELF header") }
+            shoff = Int(try r.u64(0x28))
+            shentsize = Int(try r.u16(0x3A))
+            shnumRaw = Int(try r.u16(0x3C))
+            shstrndxRaw = Int(try r.u16(0x3E))
+        } else {
+            shoff = Int(try r.u32(0x20))
+            shentsize = Int(try r.u16(0x2E))
+            shnumRaw = Int(try r.u16(0x30))
+            shstrndxRaw = Int(try r.u16(0x32))
+        }
+        guard shoff > 0 else { throw fail("no section headers") }
+        guard shentsize >= (is64Bit ? 64 : 40) else { throw fail("bad section header size \(shentsize)") }
+        // Raw headers first; names after, once the string table is known.
+        var raw: [(nameOffset: Int, section: Section)] = []
+        func header(_ i: Int) throws -> (Int, Section) {
+            let at = shoff + i * shentsize
+            if is64Bit {
+                return (Int(try r.u32(at)),
+                        Section(name: "", type: try r.u32(at + 4), offset: Int(try r.u64(at + 0x18)),
+                                size: Int(try r.u64(at + 0x20)), link: Int(try r.u32(at + 0x28)),
+                                entrySize: Int(try r.u64(at + 0x38))))
+            }
+            return (Int(try r.u32(at)),
+                    Section(name: "", type: try r.u32(at + 4), offset: Int(try r.u32(at + 0x10)),
+                            size: Int(try r.u32(at + 0x14)), link: Int(try r.u32(at + 0x18)),
+                            entrySize: Int(try r.u32(at + 0x24))))
+        }
+        // Extended numbering: with e_shnum == 0 the count is section 0's sh_size; SHN_XINDEX moves e_shstrndx to its sh_link.
+        let first = try header(0)
+        let shnum = shnumRaw == 0 ? first.1.size : shnumRaw
+        let shstrndx = shstrndxRaw == 0xFFFF ? first.1.link : shstrndxRaw
+        for i in 0..<shnum { raw.append(try header(i)) }
+        guard shstrndx < raw.count else { throw fail("bad section name table index \(shstrndx)") }
+        let names = raw[shstrndx].section
+        let sections = try raw.map { entry in
+            var s = entry.section
+            s.name = try r.cString(names.offset + entry.nameOffset, limit: names.offset + names.size)
+            return s
+        }
+        guard let symtab = sections.first(where: { $0.type == 2 }) else { throw fail("no .symtab section") }
+        guard symtab.link < sections.count else { throw fail("bad .symtab string table link") }
+        let strtab = sections[symtab.link]
+        let entSize = is64Bit ? 24 : 16
+        var syms: [Symbol] = []
+        for i in 0..<(symtab.size / entSize) {
+            let at = symtab.offset + i * entSize
+            let nameOffset = Int(try r.u32(at))
+            let name = try r.cString(strtab.offset + nameOffset, limit: strtab.offset + strtab.size)
+            if is64Bit {
+                syms.append(Symbol(name: name, value: Int(try r.u64(at + 8)), size: Int(try r.u64(at + 16)),
+                                   sectionIndex: Int(try r.u16(at + 6))))
+            } else {
+                syms.append(Symbol(name: name, value: Int(try r.u32(at + 4)), size: Int(try r.u32(at + 8)),
+                                   sectionIndex: Int(try r.u16(at + 14))))
+            }
+        }
+        self.sections = sections
+        self.symbols = syms
+    }
+
+    /// The first symbol with this name that is defined (not undefined), if any.
+    public func symbol(named name: String) -> Symbol? {
+        symbols.first { $0.name == name && $0.sectionIndex != 0 }
+    }
+
+    /// The bytes of a defined data symbol: `st_size` bytes at its section's file offset plus `st_value`.
+    /// Symbols in `SHT_NOBITS` sections (`.bss`) and common symbols read as zeros.
+    public func contents(of name: String) throws -> [UInt8] {
+        guard let sym = symbol(named: name) else { throw ELFError(path: "", message: "symbol \(name) not found") }
+        if sym.sectionIndex == 0xFFF2 { return [UInt8](repeating: 0, count: sym.size) }   // SHN_COMMON
+        guard sym.sectionIndex < sections.count else {
+            throw ELFError(path: "", message: "symbol \(name) has special section index \(sym.sectionIndex)")
+        }
+        let section = sections[sym.sectionIndex]
+        if section.type == 8 { return [UInt8](repeating: 0, count: sym.size) }              // SHT_NOBITS
+        guard sym.value >= 0, sym.value + sym.size <= section.size,
+              section.offset + sym.value + sym.size <= bytes.count else {
+            throw ELFError(path: "", message: "symbol \(name) lies outside its section \(section.name)")
+        }
+        let start = section.offset + sym.value
+        return Array(bytes[start..<(start + sym.size)])
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        let path: String
+        func check(_ at: Int, _ n: Int) throws {
+            guard at >= 0, at + n <= bytes.count else {
+                throw ELFError(path: path, message: "truncated: read of \(n) bytes at \(at) past end (\(bytes.count))")
+            }
+        }
+        func u16(_ at: Int) throws -> UInt16 {
+            try check(at, 2)
+            return UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
+        }
+        func u32(_ at: Int) throws -> UInt32 {
+            try check(at, 4)
+            var v: UInt32 = 0
+            for i in (0..<4).reversed() { v = v << 8 | UInt32(bytes[at + i]) }
+            return v
+        }
+        func u64(_ at: Int) throws -> UInt64 {
+            try check(at, 8)
+            var v: UInt64 = 0
+            for i in (0..<8).reversed() { v = v << 8 | UInt64(bytes[at + i]) }
+            return v
+        }
+        func cString(_ at: Int, limit: Int) throws -> String {
+            try check(at, 0)
+            var end = at
+            let stop = min(limit, bytes.count)
+            while end < stop, bytes[end] != 0 { end += 1 }
+            return String(decoding: bytes[at..<end], as: UTF8.self)
+        }
+    }
+}
+
+/// An object file that could not be read as a little-endian ELF relocatable object.
+public struct ELFError: Error, CustomStringConvertible, Sendable {
+    /// The file, when known.
+    public var path: String
+    /// What is wrong with it.
+    public var message: String
+    /// `path: message`.
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}
+
+/// Little-endian integer decoding of probe data.
+extension Array where Element == UInt8 {
+    /// The little-endian 64-bit words of this buffer (a trailing partial word is ignored).
+    func littleEndianWords() -> [UInt64] {
+        stride(from: 0, to: count - count % 8, by: 8).map { at in
+            var v: UInt64 = 0
+            for i in (0..<8).reversed() { v = v << 8 | UInt64(self[at + i]) }
+            return v
+        }
+    }
+}

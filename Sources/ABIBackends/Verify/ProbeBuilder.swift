@@ -1,0 +1,234 @@
+import ABIModel
+
+/// A number in the ABI model that a probe measures.
+public enum ABIProperty: String, Sendable, Codable, CaseIterable {
+    /// A record's `sizeof`.
+    case size
+    /// A record's `_Alignof`.
+    case alignment
+    /// A field's byte offset (`offsetof`; for bitfields, the byte holding the first bit).
+    case offset
+    /// A field's `sizeof` (for bitfields, the bytes the bits touch; 0 for zero-length and flexible arrays).
+    case fieldSize
+    /// `sizeof` a field's scalar (for arrays: element) type, the model's `FieldType.scalarSize`.
+    case elementSize
+    /// A bitfield's offset in bits from the start of the record.
+    case bitOffset
+    /// A bitfield's width in bits.
+    case bitWidth
+    /// Whether a field's integer or enum (element) type is signed.
+    case signedness
+    /// A constant's value.
+    case value
+    /// `sizeof` a constant's type.
+    case constantSize
+    /// Whether a constant's type is signed.
+    case constantSignedness
+    /// `sizeof` an enum's type (the model's `Constant.enumType.size`).
+    case enumSize
+    /// Whether an enum's type is signed (the model's `Constant.enumType.signed`).
+    case enumSignedness
+    /// The check did not compile: the record, field or constant does not exist as the model names it.
+    case compiles
+}
+
+/// What a check is about, by index into the snapshot it was built from.
+public enum ProbeSubject: Sendable, Hashable {
+    /// `snapshot.records[i]`.
+    case record(Int)
+    /// `snapshot.records[record].fields[field]`.
+    case field(record: Int, field: Int)
+    /// `snapshot.constants[i]`.
+    case constant(Int)
+    /// The enum with this tag (its constants carry `enumType`).
+    case enumeration(String)
+}
+
+/// Identifies one measured number: a subject and a property.
+public struct CheckKey: Sendable, Hashable {
+    /// What is measured.
+    public var subject: ProbeSubject
+    /// Which of its numbers.
+    public var property: ABIProperty
+    /// Makes a key.
+    public init(_ subject: ProbeSubject, _ property: ABIProperty) {
+        self.subject = subject
+        self.property = property
+    }
+}
+
+/// One slot of the probe's value array: a C integer constant expression and what it measures.
+public struct ProbeCheck: Sendable, Equatable {
+    /// What the slot measures.
+    public var key: CheckKey
+    /// The C expression stored (converted to `unsigned long long`) in the slot.
+    public var expression: String
+}
+
+/// One bitfield measured through a global object of the record type with only that field set to all ones.
+public struct BitfieldProbe: Sendable, Equatable {
+    /// The field (subject of the key; property `.bitOffset` stands for the whole object).
+    public var key: CheckKey
+    /// The object's symbol name in the compiled probe.
+    public var symbol: String
+}
+
+/// The generated C source of one probe translation unit and its side table.
+public struct Probe: Sendable {
+    /// The complete C file.
+    public var source: String
+    /// The headers it includes, in order.
+    public var headers: [String]
+    /// Slot `i` of the value array past the two-word header holds `checks[i]`.
+    public var checks: [ProbeCheck]
+    /// The bitfield objects.
+    public var bitfields: [BitfieldProbe]
+    /// Which check each source line (1-based) belongs to, to attribute compiler errors.
+    public var lineKeys: [Int: CheckKey]
+}
+
+/// Builds C probe sources from an ``ABISnapshot``: every number in the model as a compile-time constant in data.
+///
+/// The value array `abigen_probe_values` (section `.abigen_probe`) starts with ``magic`` and the number
+/// of checks; slot `2 + i` holds `checks[i]`. Bitfields are global objects named `abigen_probe_bitfield_R_F`.
+public enum ProbeBuilder {
+    /// Symbol name of the value array.
+    public static let valuesSymbol = "abigen_probe_values"
+    /// First word of the value array (ASCII `abigenPR`), proof that the array was read correctly.
+    public static let magic: UInt64 = 0x5250_6E65_6769_6261
+    /// Symbol prefix of the bitfield objects.
+    public static let bitfieldSymbolPrefix = "abigen_probe_bitfield_"
+
+    /// One probe per translation unit of the snapshot (``ABISnapshot/translationUnits``), all checks included.
+    public static func build(_ snapshot: ABISnapshot) -> [Probe] {
+        build(snapshot, excluding: [])
+    }
+
+    /// One probe per translation unit, leaving out the checks in `excluding` (those that did not compile).
+    public static func build(_ snapshot: ABISnapshot, excluding: Set<CheckKey>) -> [Probe] {
+        let units = assignment(snapshot)
+        return units.map { unit in
+            build(snapshot, headers: unit.headers, records: unit.records, constants: unit.constants, excluding: excluding)
+        }
+    }
+
+    /// Which records and constants each translation unit checks: each goes to the first unit that includes
+    /// its header (the frontend labels declarations with the selected header that brought them in), else the first.
+    static func assignment(_ snapshot: ABISnapshot) -> [(headers: [String], records: [Int], constants: [Int])] {
+        let units = snapshot.translationUnits
+        var result = units.map { (headers: $0, records: [Int](), constants: [Int]()) }
+        func unit(for header: String) -> Int { units.firstIndex { $0.contains(header) } ?? 0 }
+        for (i, r) in snapshot.records.enumerated() { result[unit(for: r.header)].records.append(i) }
+        for (i, c) in snapshot.constants.enumerated() { result[unit(for: c.header)].constants.append(i) }
+        return result
+    }
+
+    /// `((T *)0)->name` followed by `[0]` per array dimension when `element` is set.
+    static func member(_ record: Record, _ field: Field, element: Bool) -> String {
+        var s = "((\(record.cName) *)0)->\(field.name)"
+        if element {
+            let dims = field.type.arrayDimensions?.count ?? (field.type.flexibleArray == true ? 1 : 0)
+            s += String(repeating: "[0]", count: dims)
+        }
+        return s
+    }
+
+    /// Whether the model gives (or should give) a signedness for this field's type.
+    static func hasSignedness(_ type: FieldType) -> Bool {
+        type.signed != nil || type.kind == .integer || type.kind == .enumeration
+    }
+
+    /// Text safe inside a C comment.
+    static func comment(_ s: String) -> String {
+        s.replacingOccurrences(of: "*/", with: "* /").split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// Builds one translation unit.
+    static func build(_ snapshot: ABISnapshot, headers: [String], records: [Int], constants: [Int],
+                      excluding: Set<CheckKey>) -> Probe {
+        var lines: [String] = []
+        var lineKeys: [Int: CheckKey] = [:]
+        var checks: [ProbeCheck] = []
+        var bitfields: [BitfieldProbe] = []
+        func emit(_ s: String, key: CheckKey? = nil) {
+            lines.append(s)
+            if let key { lineKeys[lines.count] = key }
+        }
+        func check(_ key: CheckKey, _ expression: String, _ note: String) {
+            guard !excluding.contains(key) else { return }
+            checks.append(ProbeCheck(key: key, expression: expression))
+            emit("\t/* \(checks.count + 1): \(comment(note)) */ (unsigned long long)(\(expression)),", key: key)
+        }
+
+        emit("/* Generated by abigen verify: every number of the ABI model as a compile-time constant. */")
+        emit("/* Read back from the object file's data; never run. Do not edit. */")
+        for h in headers {
+            emit(h.hasPrefix("/") ? "#include \"\(h)\"" : "#include <\(h)>")
+        }
+        emit("")
+        emit("__attribute__((section(\".abigen_probe\"), used, aligned(8)))")
+        emit("const unsigned long long \(valuesSymbol)[] = {")
+        let headerLine = lines.count   // the magic/count line is patched in once the count is known
+        emit("")
+
+        for ri in records {
+            let r = snapshot.records[ri]
+            let t = r.cName
+            check(CheckKey(.record(ri), .size), "sizeof(\(t))", "\(t) size")
+            check(CheckKey(.record(ri), .alignment), "_Alignof(\(t))", "\(t) alignment")
+            for (fi, f) in r.fields.enumerated() {
+                let subject = ProbeSubject.field(record: ri, field: fi)
+                let label = "\(t).\(f.name)"
+                if f.isBitfield {
+                    // Position and width come from the bitfield object; signedness and type size from the spelling.
+                    if hasSignedness(f.type) {
+                        check(CheckKey(subject, .signedness), "((\(f.type.spelling))-1 < 0)", "\(label) signedness")
+                    }
+                    check(CheckKey(subject, .elementSize), "sizeof(\(f.type.spelling))", "\(label) type size")
+                    continue
+                }
+                check(CheckKey(subject, .offset), "__builtin_offsetof(\(t), \(f.name))", "\(label) offset")
+                if !f.type.isVariableTail {
+                    check(CheckKey(subject, .fieldSize), "sizeof(\(member(r, f, element: false)))", "\(label) size")
+                }
+                check(CheckKey(subject, .elementSize), "sizeof(\(member(r, f, element: true)))", "\(label) element size")
+                if hasSignedness(f.type) {
+                    check(CheckKey(subject, .signedness), "((__typeof__(\(member(r, f, element: true))))-1 < 0)",
+                          "\(label) signedness")
+                }
+            }
+        }
+        var enumsSeen = Set<String>()
+        for ci in constants {
+            let c = snapshot.constants[ci]
+            check(CheckKey(.constant(ci), .value), "(unsigned long long)(\(c.name))", "\(c.name) value")
+            check(CheckKey(.constant(ci), .constantSize), "sizeof(\(c.name))", "\(c.name) size")
+            check(CheckKey(.constant(ci), .constantSignedness), "((__typeof__(\(c.name)))-1 < 0)", "\(c.name) signedness")
+            if c.origin == .enumerator, let tag = c.enumName, c.enumType != nil, enumsSeen.insert(tag).inserted {
+                check(CheckKey(.enumeration(tag), .enumSize), "sizeof(enum \(tag))", "enum \(tag) size")
+                check(CheckKey(.enumeration(tag), .enumSignedness), "((enum \(tag))-1 < 0)", "enum \(tag) signedness")
+            }
+        }
+        emit("};")
+        lines[headerLine] = "\t0x\(String(magic, radix: 16))ULL, \(checks.count)ULL,"
+
+        var bitfieldLines: [String] = []
+        for ri in records {
+            let r = snapshot.records[ri]
+            for (fi, f) in r.fields.enumerated() where f.isBitfield {
+                let key = CheckKey(.field(record: ri, field: fi), .bitOffset)
+                guard !excluding.contains(key) else { continue }
+                let symbol = "\(bitfieldSymbolPrefix)\(ri)_\(fi)"
+                bitfields.append(BitfieldProbe(key: key, symbol: symbol))
+                bitfieldLines.append("const \(r.cName) \(symbol) = { .\(f.name) = -1 }; /* \(comment(r.cName + "." + f.name)) */")
+            }
+        }
+        if !bitfieldLines.isEmpty {
+            emit("")
+            emit("/* Bitfields: one object each, only that field set to all ones; the set bits are its position. */")
+            for (line, b) in zip(bitfieldLines, bitfields) { emit(line, key: b.key) }
+        }
+        return Probe(source: lines.joined(separator: "\n") + "\n", headers: headers, checks: checks,
+                     bitfields: bitfields, lineKeys: lineKeys)
+    }
+}

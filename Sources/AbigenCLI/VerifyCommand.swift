@@ -1,0 +1,72 @@
+import ABIBackends
+import ABIModel
+import ArgumentParser
+import Foundation
+
+/// `abigen verify`: prove every number of a snapshot against the C compiler.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prove every size, offset and constant against the C compiler (exit 0 agree, 1 disagree, 2 cannot run).",
+        discussion: """
+        Parses the headers as `abigen` does (or reads --snapshot FILE, a snapshot written earlier, without
+        re-parsing), writes one C probe that records sizeof, _Alignof, offsetof, member sizes, bitfield
+        positions, signedness and every constant's value as data in an object file, compiles it in a single
+        compiler invocation and reads the numbers back from the object. Nothing is run, so --target works for
+        any architecture with clang:
+          abigen verify --headers /usr/include
+          abigen verify --snapshot abi.json --headers /usr/include          # is the committed snapshot stale?
+          abigen verify --headers /usr/i686-linux-gnu/include --target i686-linux-gnu
+        Prints one summary line and one line per disagreement (record, field, snapshot value, compiler value).
+        """)
+
+    @OptionGroup var source: HeaderOptions
+
+    @Option(help: ArgumentHelp("Check this snapshot file (abigen --format json) against the headers instead of parsing them.", valueName: "file"))
+    var snapshot: String?
+
+    @Option(name: .customLong("cc"), help: ArgumentHelp("The C compiler. Default: cc for the host, clang with --target.", valueName: "path"))
+    var compiler: String?
+
+    @Option(help: ArgumentHelp("Keep the probe (source, object, compiler output) in this directory.", valueName: "dir"))
+    var keepProbe: String?
+
+    func run() throws {
+        let parse = try source.parseOptions()
+        let abi: ABISnapshot
+        if let snapshot {
+            do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+        } else {
+            abi = try source.snapshot()
+        }
+        // Include directories: the user's, plus abigen's Headers/ or the kernel tree when the headers need them.
+        var dirs = parse.includeDirectories
+        if abi.headers.contains(where: { $0.hasPrefix("abigen/") }) {
+            let builtin = try BuiltinHeaders.directory()
+            if !dirs.contains(builtin) { dirs.append(builtin) }
+        }
+        if abi.headers.contains(where: { $0.hasPrefix("include/linux/") }) && source.kernelTree == nil {
+            throw ToolError("abigen: \(snapshot ?? "snapshot"): it was made from a kernel tree; pass the same --kernel-tree")
+        }
+        var target = source.target
+        if target == nil, snapshot != nil, let host = hostArchitecture(), !abi.target.hasPrefix(host + "-") {
+            target = abi.target   // a snapshot made for another architecture is verified for that architecture
+        }
+        let options = VerifyOptions(compiler: compiler, target: target, includeDirectories: dirs,
+                                    extraFlags: parse.extraArguments, keepProbe: keepProbe != nil, probeDirectory: keepProbe)
+        let report: VerificationReport
+        do {
+            report = try Verifier.verify(abi, options: options)
+        } catch let e as VerifyError {
+            throw ToolError("abigen: verify: \(e)")
+        }
+        print(report.text, terminator: "")
+        if !report.ok { throw ExitCode(1) }
+    }
+
+    /// The host's machine name (`x86_64`), as `uname -m` prints it.
+    func hostArchitecture() -> String? {
+        var u = utsname()
+        guard uname(&u) == 0 else { return nil }
+        return withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}
