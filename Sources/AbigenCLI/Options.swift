@@ -104,6 +104,14 @@ public struct HeaderOptions: ParsableArguments {
         return p
     }
 
+    /// Include directories and extra clang arguments (the kernel tree's and stand-ins' first), without needing a header.
+    public func includeSetup() throws -> (directories: [String], arguments: [String]) {
+        guard let tree = kernelTree else { return (includeDirectories, clangArguments) }
+        let k = try KernelTree(root: tree)
+        let standIns = try BuiltinHeaders.directory()
+        return (k.includeDirectories(standIns: standIns) + includeDirectories, k.clangArguments(standIns: standIns) + clangArguments)
+    }
+
     /// The parse options these flags describe, with the stand-in directory added when needed.
     public func parseOptions() throws -> ParseOptions {
         let preset = try resolvedPreset()

@@ -31,7 +31,7 @@ struct Verify: ParsableCommand {
     var keepProbe: String?
 
     func run() throws {
-        let parse = try source.parseOptions()
+        let setup = try source.includeSetup()
         let abi: ABISnapshot
         if let snapshot {
             do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
@@ -39,7 +39,7 @@ struct Verify: ParsableCommand {
             abi = try source.snapshot()
         }
         // Include directories: the user's, plus abigen's Headers/ or the kernel tree when the headers need them.
-        var dirs = parse.includeDirectories
+        var dirs = setup.directories
         if abi.headers.contains(where: { $0.hasPrefix("abigen/") }) {
             let builtin = try BuiltinHeaders.directory()
             if !dirs.contains(builtin) { dirs.append(builtin) }
@@ -52,7 +52,7 @@ struct Verify: ParsableCommand {
             target = abi.target   // a snapshot made for another architecture is verified for that architecture
         }
         let options = VerifyOptions(compiler: compiler, target: target, includeDirectories: dirs,
-                                    extraFlags: parse.extraArguments, keepProbe: keepProbe != nil, probeDirectory: keepProbe)
+                                    extraFlags: setup.arguments, keepProbe: keepProbe != nil, probeDirectory: keepProbe)
         let report: VerificationReport
         do {
             report = try Verifier.verify(abi, options: options)
