@@ -264,14 +264,14 @@ public enum Frontend {
 }
 
 /// Prints phase timings to standard error when `ABIGEN_TRACE` is set.
-enum Trace {
+public enum Trace {
     static let enabled = ProcessInfo.processInfo.environment["ABIGEN_TRACE"] != nil
-    nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
-    static func mark(_ what: @autoclosure () -> String) {
+    static let start = DispatchTime.now().uptimeNanoseconds
+    /// Prints `what` with the milliseconds since the first mark.
+    public static func mark(_ what: @autoclosure () -> String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data("[trace] \(what()): \((now > last ? now - last : 0) / 1_000_000) ms\n".utf8))
-        last = now
+        FileHandle.standardError.write(Data("[trace \((now - min(now, start)) / 1_000_000) ms] \(what())\n".utf8))
     }
 }
 

@@ -5,6 +5,13 @@ extension ABISnapshot {
     public func jsonData() throws -> Data {
         var copy = self
         copy.normalize()
+        return copy.fastJSON()
+    }
+
+    /// The same bytes as ``jsonData()``, through Foundation's `JSONEncoder` (the reference the fast writer is tested against).
+    public func foundationJSONData() throws -> Data {
+        var copy = self
+        copy.normalize()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(copy)

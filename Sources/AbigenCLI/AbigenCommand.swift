@@ -90,12 +90,15 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        Trace.mark("generate: start")
+        defer { Trace.mark("generate: written") }
         let abi: ABISnapshot
         if let snapshot {
             do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
         } else {
             abi = try source.snapshot()
         }
+        Trace.mark("generate: parsed")
         let data: Data
         switch format {
         case .json:

@@ -34,6 +34,16 @@ struct GeneratorTests {
         #expect(try String(decoding: snapshot.jsonData(), as: UTF8.self) == a.stdout, "JSON round-trips exactly")
     }
 
+    @Test("the fast JSON writer gives the same bytes as Foundation's JSONEncoder")
+    func jsonWriterMatchesFoundation() throws {
+        for args in [["--headers", "/usr/include"],
+                     ["--headers", Repo.root + "/Fixtures/headers", "--header", "zoo.h", "--preset", "none"],
+                     ["--headers", "/usr/include", "--header", "linux/*.h", "--preset", "none"]] {
+            let s = try HeaderOptions.parse(args).snapshot()
+            #expect(try s.jsonData() == s.foundationJSONData(), "\(args)")
+        }
+    }
+
     /// Object-like macros with a preset prefix, as the C preprocessor (`cc -dM -E`) defines them.
     func preprocessorMacros(header: String, includeDirectories: [String], prelude: [String]) throws -> Set<String> {
         let dir = try Repo.tempDirectory()
