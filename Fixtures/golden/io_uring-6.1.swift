@@ -1780,7 +1780,7 @@ public let IORING_REGISTER_EVENTFD_ASYNC: Int32 = 7
 public let IORING_REGISTER_FILES: Int32 = 2
 /// `IORING_REGISTER_FILES2` (anonymous enum): `int` 13.
 public let IORING_REGISTER_FILES2: Int32 = 13
-/// `#define IORING_REGISTER_FILES_SKIP (- 2)`: `int` -2.
+/// `#define IORING_REGISTER_FILES_SKIP (-2)`: `int` -2.
 public let IORING_REGISTER_FILES_SKIP: Int32 = -2
 /// `IORING_REGISTER_FILES_UPDATE` (anonymous enum): `int` 6.
 public let IORING_REGISTER_FILES_UPDATE: Int32 = 6

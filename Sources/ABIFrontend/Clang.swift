@@ -178,6 +178,16 @@ struct Cursor {
     /// The name of a file handle.
     static func fileName(_ f: CXFile) -> String { take(clang_getFileName(f)) }
 
+    /// The cursor's extent as byte offsets into its file.
+    var extentOffsets: (file: CXFile?, start: Int, end: Int) {
+        let extent = clang_getCursorExtent(raw)
+        var file: CXFile?
+        var start: UInt32 = 0, end: UInt32 = 0
+        clang_getSpellingLocation(clang_getRangeStart(extent), &file, nil, nil, &start)
+        clang_getSpellingLocation(clang_getRangeEnd(extent), nil, nil, nil, &end)
+        return (file, Int(start), Int(end))
+    }
+
     /// The direct children.
     var children: [Cursor] {
         final class Box { var items: [CXCursor] = [] }

@@ -190,7 +190,7 @@ public enum Frontend {
             guard !cursor.isMacroBuiltin, let header = reader.label(of: cursor) else { continue }
             let name = cursor.spelling
             if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
-            let definition = joinTokens(Array(tu.tokens(of: cursor).dropFirst()))
+            let definition = reader.macroDefinition(cursor, name: name) ?? joinTokens(Array(tu.tokens(of: cursor).dropFirst()))
             if cursor.isMacroFunctionLike {
                 reader.skipped.append(SkippedMacro(name: name, definition: definition, reason: "function-like macro"))
                 continue
@@ -323,6 +323,42 @@ struct Reader {
         let l = selected[realPath(Cursor.fileName(handle))]
         fileLabels[key] = l
         return l
+    }
+
+    /// Contents of source files, for macro definitions.
+    var fileBytes: [Int: [UInt8]] = [:]
+
+    /// A macro's definition as written (after its name and parameters), on one line with comments removed.
+    mutating func macroDefinition(_ cursor: Cursor, name: String) -> String? {
+        let (file, start, end) = cursor.extentOffsets
+        guard let file else { return nil }
+        let key = Int(bitPattern: file)
+        if fileBytes[key] == nil {
+            fileBytes[key] = FileManager.default.contents(atPath: Cursor.fileName(file)).map { [UInt8]($0) } ?? []
+        }
+        let bytes = fileBytes[key]!
+        guard start <= end, end <= bytes.count else { return nil }
+        var text = String(decoding: bytes[start..<end], as: UTF8.self)
+        guard text.hasPrefix(name) else { return nil }
+        text.removeFirst(name.count)
+        // Strip comments and line continuations, collapse white space.
+        var out = ""
+        var i = text.startIndex
+        var pendingSpace = false
+        while i < text.endIndex {
+            let rest = text[i...]
+            if rest.hasPrefix("/*"), let close = rest.range(of: "*/") { i = close.upperBound; pendingSpace = true; continue }
+            if rest.hasPrefix("//") { break }
+            let c = text[i]
+            if c == "\\" && text.index(after: i) < text.endIndex && text[text.index(after: i)].isNewline { i = text.index(i, offsetBy: 2); pendingSpace = true; continue }
+            if c.isWhitespace { pendingSpace = true } else {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(c)
+            }
+            i = text.index(after: i)
+        }
+        return out
     }
 
     /// Adds what another reader found (a later part of the header list): first definitions win.

@@ -2118,7 +2118,7 @@ public let IORING_RECVSEND_FIXED_BUF: UInt32 = 4
 public let IORING_RECVSEND_POLL_FIRST: UInt32 = 1
 /// `#define IORING_RECV_MULTISHOT (1U << 1)`: `unsigned int` 2.
 public let IORING_RECV_MULTISHOT: UInt32 = 2
-/// `#define IORING_REGISTER_FILES_SKIP (- 2)`: `int` -2.
+/// `#define IORING_REGISTER_FILES_SKIP (-2)`: `int` -2.
 public let IORING_REGISTER_FILES_SKIP: Int32 = -2
 /// `IORING_REGISTER_SRC_REGISTERED` (anonymous enum): `int` 1.
 public let IORING_REGISTER_SRC_REGISTERED: Int32 = 1
