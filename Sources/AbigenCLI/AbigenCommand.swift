@@ -14,15 +14,23 @@ public struct AbigenCommand: ParsableCommand {
         commandName: "abigen",
         abstract: "Turn a kernel ABI in C headers into Swift layouts proven against a real C compiler.",
         discussion: """
-        Reads C headers with libclang (the io_uring uapi by default) and prints Swift layout structs,
-        offset tables and constants; `verify` proves every number against the C compiler, `diff` and
-        `check` classify ABI changes between two header versions.
+        Reads C headers with libclang (the io_uring uapi by default) and prints
+        Swift layout structs, offset tables and constants. `verify` proves every
+        number against the C compiler; `diff` and `check` classify ABI changes
+        between two header versions. Exit status: 0 fine, 1 a check failed,
+        2 cannot run (bad flags, header not found, clang or compiler errors).
 
         Examples:
-          abigen --headers /usr/include                          Swift for linux/io_uring.h
-          abigen --headers /usr/include --format json -o abi.json   the ABI snapshot (CI baseline)
+          abigen --headers /usr/include
+              Swift for linux/io_uring.h (plus the kernel's struct io_uring_cmd)
+          abigen --headers /usr/include --format json -o abi.json
+              the ABI snapshot, a CI baseline
           abigen --headers /usr/i686-linux-gnu/include --target i686-linux-gnu
-          abigen --headers /usr/include --kernel-tree ~/linux-6.12  io_uring_cmd from a kernel tree
+              the same ABI for another architecture
+          abigen --headers /usr/include --kernel-tree ~/src/linux-6.12
+              struct io_uring_cmd from a kernel source tree's cmd.h
+          abigen --headers /usr/include --header 'linux/*.h' --preset none
+              every header of the uapi, each record and integer macro
           abigen verify --headers /usr/include
           abigen check --baseline abi.json --headers /usr/include
         """,
@@ -61,11 +69,13 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print Swift layouts (or the JSON snapshot) for the headers' ABI (the default command).",
         discussion: """
-        Every struct and union of the selected headers becomes a Swift struct whose MemoryLayout size and
-        alignment equal C's, with get/set accessors at each member's C offset (members of anonymous unions
-        overlap), the zero-length `cmd[0]` area as raw bytes, and an offset table `abiFields`. Named enums
-        become RawRepresentable structs; anonymous enumerators and integer macros become typed constants.
-        Macros that are not integer constants are listed in a comment, never guessed.
+        Every struct and union of the selected headers becomes a Swift struct
+        whose MemoryLayout size and alignment equal C's, with get/set accessors
+        at each member's C offset (members of anonymous unions overlap), the
+        zero-length `cmd[0]` area as raw bytes, and an offset table `abiFields`.
+        Named enums become RawRepresentable structs; anonymous enumerators and
+        integer macros become typed constants. Macros that are not integer
+        constant expressions are listed in a comment, never guessed.
         """)
 
     @OptionGroup var source: HeaderOptions

@@ -8,15 +8,20 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prove every size, offset and constant against the C compiler (exit 0 agree, 1 disagree, 2 cannot run).",
         discussion: """
-        Parses the headers as `abigen` does (or reads --snapshot FILE, a snapshot written earlier, without
-        re-parsing), writes one C probe that records sizeof, _Alignof, offsetof, member sizes, bitfield
-        positions, signedness and every constant's value as data in an object file, compiles it in a single
-        compiler invocation and reads the numbers back from the object. Nothing is run, so --target works for
-        any architecture with clang:
+        Parses the headers as `abigen` does (or reads --snapshot FILE, written
+        earlier, without re-parsing it) and writes one C probe recording sizeof,
+        _Alignof, offsetof, member sizes, bitfield positions, signedness and the
+        value of every constant as data in an object file. The probe is compiled
+        in one compiler invocation and the numbers are read back from the
+        object: nothing is run, so --target works for any architecture clang
+        knows. Prints a summary line, then one line per disagreement: record,
+        field, what the snapshot says, what the compiler says.
+
+        Examples:
           abigen verify --headers /usr/include
-          abigen verify --snapshot abi.json --headers /usr/include          # is the committed snapshot stale?
+          abigen verify --snapshot abi.json --headers /usr/include
+              is the committed snapshot stale against today's headers?
           abigen verify --headers /usr/i686-linux-gnu/include --target i686-linux-gnu
-        Prints one summary line and one line per disagreement (record, field, snapshot value, compiler value).
         """)
 
     @OptionGroup var source: HeaderOptions
