@@ -1,4 +1,5 @@
 import ABIBackends
+import AbigenCLI
 import ABIModel
 import Foundation
 import Testing
@@ -149,5 +150,33 @@ struct GeneratedSwiftTests {
         let expected = words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> (8 * UInt64($0))) } }
         #expect(lines[1] == "\(expected)")
         #expect(lines[2] == "64 8 48")
+    }
+}
+
+@Suite("Generated Swift for other architectures")
+struct CrossTargetSwiftTests {
+    @Test("Swift layouts generated for a 32-bit target keep that target's size and alignment (the i686 SQE is aligned to 4)",
+          arguments: [("i686-linux-gnu", "/usr/i686-linux-gnu/include"), ("arm-linux-gnueabihf", "/usr/arm-linux-gnueabihf/include")])
+    func thirtyTwoBit(_ target: String, _ headers: String) throws {
+        let s = try HeaderOptions.parse(["--headers", headers, "--target", target]).snapshot()
+        // The C compiler for that target agrees with the snapshot…
+        #expect(try StaticAssertProbe.failures(s, target: target, includeDirectories: [headers, Repo.root + "/Headers"]) == [])
+        let sqe = try #require(s.record(named: "io_uring_sqe"))
+        #expect(sqe.size == 64)
+        // …and the generated Swift, compiled here, lays every record out as the snapshot says.
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SwiftEmitter.emit(s).write(toFile: dir + "/Generated.swift", atomically: true, encoding: .utf8)
+        let main = s.records.map { "print(\"\($0.name)\", MemoryLayout<\($0.name)>.size, MemoryLayout<\($0.name)>.alignment)" }.joined(separator: "\n")
+        try main.write(toFile: dir + "/main.swift", atomically: true, encoding: .utf8)
+        let sc = try runProcess("swiftc", ["-swift-version", "6", "-o", dir + "/layout", dir + "/Generated.swift", dir + "/main.swift"])
+        #expect(sc.status == 0, "\(sc.stderr)")
+        let out = try runProcess(dir + "/layout", []).stdout.split(separator: "\n").map(String.init)
+        #expect(out == s.records.map { "\($0.name) \($0.size) \($0.alignment)" })
+        let generated = try String(contentsOfFile: dir + "/Generated.swift", encoding: .utf8)
+        if target.hasPrefix("i686") {
+            #expect(sqe.alignment == 4)
+            #expect(generated.contains("`struct io_uring_sqe` (linux/io_uring.h): 64 bytes, alignment 4."))
+        }
     }
 }
