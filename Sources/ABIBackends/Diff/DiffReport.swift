@@ -1,0 +1,130 @@
+import ABIModel
+import Foundation
+
+/// Output formats of `abigen diff` and `abigen check`.
+public enum DiffFormat: String, Sendable, CaseIterable {
+    case text, json, markdown, github
+}
+
+/// What makes `diff`/`check` exit 1.
+public enum FailOn: String, Sendable, CaseIterable {
+    /// Any unsuppressed breaking change.
+    case breaking
+    /// Any unsuppressed breaking or compatible change (notes never fail).
+    case any
+
+    /// 1 when an unsuppressed change reaches the threshold, else 0.
+    public func exitStatus(for changes: [ABIChange]) -> Int32 {
+        let counted = changes.filter { !$0.suppressed }
+        switch self {
+        case .breaking: return counted.contains { $0.severity == .breaking } ? 1 : 0
+        case .any: return counted.contains { $0.severity != .note } ? 1 : 0
+        }
+    }
+}
+
+/// Renders classified changes.
+public enum DiffReport {
+    /// `3 breaking, 12 compatible, 4 notes (1 suppressed)`.
+    public static func summary(_ changes: [ABIChange]) -> String {
+        let live = changes.filter { !$0.suppressed }
+        let b = live.filter { $0.severity == .breaking }.count
+        let c = live.filter { $0.severity == .compatible }.count
+        let n = live.filter { $0.severity == .note }.count
+        let s = changes.count - live.count
+        return "\(b) breaking, \(c) compatible, \(n) note\(n == 1 ? "" : "s")" + (s > 0 ? " (\(s) suppressed)" : "")
+    }
+
+    /// The changes in `format`; `oldLabel`/`newLabel` name the two sides.
+    public static func render(_ changes: [ABIChange], format: DiffFormat, oldLabel: String, newLabel: String) -> String {
+        switch format {
+        case .text: return text(changes, oldLabel, newLabel)
+        case .json: return json(changes, oldLabel, newLabel)
+        case .markdown: return markdown(changes, oldLabel, newLabel)
+        case .github: return github(changes, oldLabel, newLabel)
+        }
+    }
+
+    static func valuePart(_ c: ABIChange) -> String {
+        switch (c.old, c.new) {
+        case let (o?, n?): return "\(o) → \(n)"
+        case let (o?, nil): return "was \(o)"
+        case let (nil, n?): return n
+        default: return ""
+        }
+    }
+
+    static func text(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
+        var out = "ABI changes from \(oldLabel) to \(newLabel): \(summary(changes))\n"
+        for severity in Severity.allCases {
+            let group = changes.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            out += "\n\(severity.rawValue):\n"
+            for c in group {
+                out += "  \(c.suppressed ? "[suppressed] " : "")\(c.subject): \(c.kind): \(valuePart(c))\n      \(c.reason)\n"
+            }
+        }
+        return out
+    }
+
+    struct JSONReport: Encodable {
+        struct Summary: Encodable {
+            var breaking: Int, compatible: Int, notes: Int, suppressed: Int
+        }
+        var old: String
+        var new: String
+        var summary: Summary
+        var changes: [ABIChange]
+    }
+
+    static func json(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
+        let live = changes.filter { !$0.suppressed }
+        let report = JSONReport(old: oldLabel, new: newLabel,
+                                summary: .init(breaking: live.filter { $0.severity == .breaking }.count,
+                                               compatible: live.filter { $0.severity == .compatible }.count,
+                                               notes: live.filter { $0.severity == .note }.count,
+                                               suppressed: changes.count - live.count),
+                                changes: changes)
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    static func md(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func markdown(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
+        var out = "# ABI changes: \(md(oldLabel)) → \(md(newLabel))\n\n**\(summary(changes))**\n"
+        for severity in Severity.allCases {
+            let group = changes.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            out += "\n## \(severity.rawValue.capitalized) (\(group.count))\n\n| what | change | old | new | why |\n|---|---|---|---|---|\n"
+            for c in group {
+                out += "| \(c.suppressed ? "~~" : "")`\(md(c.subject))`\(c.suppressed ? "~~ (suppressed)" : "") | \(c.kind) | \(md(c.old ?? "")) | \(md(c.new ?? "")) | \(md(c.reason)) |\n"
+            }
+        }
+        return out
+    }
+
+    /// GitHub Actions workflow-command escaping of a message.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// Escaping of a property value (also `:` and `,`).
+    static func escapeProperty(_ s: String) -> String {
+        escape(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    static func github(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
+        var out = ""
+        for c in changes where !c.suppressed {
+            let command = c.severity == .breaking ? "error" : c.severity == .compatible ? "warning" : "notice"
+            let title = escapeProperty("ABI \(c.severity.rawValue): \(c.kind) \(c.subject)")
+            out += "::\(command) title=\(title)::\(escape("\(c.subject): \(valuePart(c)). \(c.reason)"))\n"
+        }
+        out += "ABI changes from \(oldLabel) to \(newLabel): \(summary(changes))\n"
+        return out
+    }
+}
