@@ -80,7 +80,7 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var source: HeaderOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output format: swift, json (the ABI snapshot).", valueName: "format"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output format: swift, json (the ABI snapshot), markdown (pahole-style tables), svg (byte maps).", valueName: "format"))
     var format: OutputFormat = .swift
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
@@ -88,6 +88,9 @@ struct Generate: ParsableCommand {
 
     @Option(help: ArgumentHelp("Render this snapshot file instead of parsing headers.", valueName: "file"))
     var snapshot: String?
+
+    @Option(help: ArgumentHelp("svg: draw a record past its size, e.g. io_uring_sqe=128 to show the SQE128 command area (the io_uring preset does this by default).", valueName: "name=size"))
+    var extend: [String] = []
 
     @Flag(help: "Omit the shared ABIField/ABILayout declarations (when another generated file in the module has them).")
     var noSupportTypes = false
@@ -116,6 +119,16 @@ struct Generate: ParsableCommand {
         case .swift:
             let options = SwiftEmitterOptions(emitSupportTypes: !noSupportTypes, accessLevel: access)
             data = Data(SwiftEmitter.emit(abi, options: options).utf8)
+        case .markdown:
+            data = Data(LayoutMarkdown.render(abi).utf8)
+        case .svg:
+            var sizes: [String: Int] = source.preset == "io_uring" ? ["io_uring_sqe": 128] : [:]
+            for e in extend {
+                let parts = e.split(separator: "=")
+                guard parts.count == 2, let n = Int(parts[1]) else { throw ToolError("abigen: --extend \(e): expected NAME=SIZE, e.g. io_uring_sqe=128") }
+                sizes[String(parts[0])] = n
+            }
+            data = Data(LayoutSVG.render(abi, extend: sizes).utf8)
         }
         try writeOutput(data, to: output)
     }
@@ -123,5 +136,5 @@ struct Generate: ParsableCommand {
 
 /// Output formats of `generate`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case swift, json
+    case swift, json, markdown, svg
 }

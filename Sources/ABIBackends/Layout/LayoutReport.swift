@@ -1,0 +1,256 @@
+import ABIModel
+
+/// Byte-level facts about one record that every layout picture needs: which bytes members cover,
+/// holes, trailing padding, and union members stacked in lanes.
+public struct RecordLayoutFacts: Sendable {
+    /// The record.
+    public let record: Record
+    /// How many bytes to draw (the record's size, or more for an extended view such as SQE128).
+    public let extent: Int
+    /// Byte range each field occupies in the picture; zero-length and flexible arrays reach to `extent`.
+    public let ranges: [(field: Field, range: Range<Int>)]
+    /// Lane of each field (0-based): members that share bytes (union members) get different lanes.
+    public let lanes: [Int]
+    /// Maximal runs of bytes inside the record that no member covers, before the last covered byte.
+    public let holes: [Range<Int>]
+    /// Bytes after the last covered byte up to the record's size.
+    public let trailingPadding: Range<Int>?
+
+    /// Computes the facts; `extent` defaults to the record's size.
+    public init(_ r: Record, extent: Int? = nil) {
+        record = r
+        let extent = max(extent ?? r.size, r.size)
+        self.extent = extent
+        var ranges: [(Field, Range<Int>)] = []
+        for f in r.fields {
+            if f.type.isVariableTail {
+                ranges.append((f, f.offset..<max(f.offset, extent)))
+            } else if f.size > 0 {
+                ranges.append((f, f.offset..<(f.offset + f.size)))
+            }
+        }
+        self.ranges = ranges
+        var laneEnds: [[Range<Int>]] = []
+        var lanes: [Int] = []
+        for (_, range) in ranges {
+            var lane = 0
+            while lane < laneEnds.count && laneEnds[lane].contains(where: { $0.overlaps(range) }) { lane += 1 }
+            if lane == laneEnds.count { laneEnds.append([]) }
+            laneEnds[lane].append(range)
+            lanes.append(lane)
+        }
+        self.lanes = lanes
+        var covered = [Bool](repeating: false, count: r.size)
+        for (f, range) in ranges where !f.type.isVariableTail {
+            for b in range where b < r.size { covered[b] = true }
+        }
+        let lastCovered = covered.lastIndex(of: true) ?? -1
+        var holes: [Range<Int>] = []
+        var start: Int?
+        for b in 0...max(lastCovered, 0) where lastCovered >= 0 {
+            if !covered[b] { if start == nil { start = b } } else if let s = start { holes.append(s..<b); start = nil }
+        }
+        self.holes = holes
+        trailingPadding = lastCovered + 1 < r.size ? (lastCovered + 1)..<r.size : nil
+    }
+
+    /// Number of lanes (1 for a record without overlapping members).
+    public var laneCount: Int { (lanes.max() ?? 0) + 1 }
+}
+
+/// A pahole-style Markdown report: per record a table of offset, size, type, member and anonymous
+/// member, with holes and padding called out; then the constants grouped by enum or prefix.
+public enum LayoutMarkdown {
+    static func md(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// The whole report.
+    public static func render(_ s: ABISnapshot) -> String {
+        var out = "# ABI of \(s.headers.joined(separator: ", "))\n\nTarget `\(s.target)`: \(s.records.count) records, \(s.constants.count) constants.\n"
+        for r in s.records { out += "\n" + record(r) }
+        out += "\n" + constants(s.constants)
+        return out
+    }
+
+    /// One record's table and summary.
+    public static func record(_ r: Record, extent: Int? = nil) -> String {
+        let facts = RecordLayoutFacts(r)
+        var out = "## \(r.cName)\n\n`\(r.header)`\(r.packed ? ", packed" : "")\n\n| offset | size | type | member | in |\n|---:|---:|---|---|---|\n"
+        var rows: [(Int, Int, String)] = []   // (offset, order, row)
+        for (i, f) in r.fields.enumerated() {
+            var place = ""
+            if let path = f.anonymousPath, let outer = r.anonymousMembers.first(where: { $0.path == [path[0]] }) {
+                let inner = r.anonymousMembers.first { $0.path == path } ?? outer
+                place = "\(inner.label) (`\(outer.bindgenName)`, `\(outer.swiftImporterName)`)"
+            }
+            let offset = f.bitOffset.map { "\($0 / 8):\($0 % 8)" } ?? String(f.offset)
+            let size = f.bitWidth.map { "\($0) bit\($0 == 1 ? "" : "s")" } ?? String(f.size)
+            var name = "`\(f.name)`"
+            if f.type.isVariableTail {
+                name += f.type.flexibleArray == true ? " (flexible array)" : " (zero-length: \(r.size - f.offset) bytes to the end of the record)"
+            }
+            rows.append((f.offset, i, "| \(offset) | \(size) | `\(md(f.type.spelling))` | \(name) | \(place) |"))
+        }
+        for h in facts.holes {
+            rows.append((h.lowerBound, -1, "| \(h.lowerBound) | \(h.count) | | *hole: \(h.count) byte\(h.count == 1 ? "" : "s")* | |"))
+        }
+        if let p = facts.trailingPadding {
+            rows.append((p.lowerBound, Int.max, "| \(p.lowerBound) | \(p.count) | | *padding: \(p.count) byte\(p.count == 1 ? "" : "s")* | |"))
+        }
+        for row in rows.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { out += row.2 + "\n" }
+        let holeBytes = facts.holes.reduce(0) { $0 + $1.count }
+        let cacheLines = (r.size + 63) / 64
+        out += "\n**\(r.size) bytes, alignment \(r.alignment), \(r.fields.count) members, \(facts.holes.count) hole\(facts.holes.count == 1 ? "" : "s") (\(holeBytes) bytes), \(facts.trailingPadding?.count ?? 0) bytes of padding, \(cacheLines) cache line\(cacheLines == 1 ? "" : "s") of 64 bytes.**\n"
+        return out
+    }
+
+    /// The group a macro belongs to: its two-word prefix when at least three macros share it, else one word.
+    static func groups(_ constants: [Constant]) -> [(String, [Constant])] {
+        func prefix(_ name: String, _ words: Int) -> String? {
+            let parts = name.split(separator: "_", omittingEmptySubsequences: false)
+            guard parts.count > words else { return nil }
+            return parts.prefix(words).joined(separator: "_") + "_"
+        }
+        var counts: [String: Int] = [:]
+        for c in constants where c.enumName == nil { if let p = prefix(c.name, 2) { counts[p, default: 0] += 1 } }
+        var out: [String: [Constant]] = [:]
+        for c in constants {
+            let key: String
+            if let e = c.enumName { key = "enum \(e)" }
+            else if let p2 = prefix(c.name, 2), counts[p2, default: 0] >= 3 { key = p2 + "*" }
+            else { key = (prefix(c.name, 1) ?? c.name) + "*" }
+            out[key, default: []].append(c)
+        }
+        return out.keys.sorted().map { ($0, out[$0]!.sorted { ($0.value.bitPattern, $0.name) < ($1.value.bitPattern, $1.name) }) }
+    }
+
+    /// The constants section.
+    public static func constants(_ constants: [Constant]) -> String {
+        var out = "## Constants\n"
+        for (group, members) in groups(constants) {
+            out += "\n### \(group)\n\n| name | value | hex | C type |\n|---|---:|---:|---|\n"
+            for c in members {
+                let hex = c.signed && c.value.bitPattern > UInt64(Int64.max) ? "" : "0x" + String(c.value.bitPattern, radix: 16)
+                out += "| `\(c.name)` | \(c.value) | \(hex) | `\(md(c.type))` |\n"
+            }
+        }
+        return out
+    }
+}
+
+/// Byte-map pictures: one row per 16 bytes, each member a box spanning its bytes, union members in
+/// stacked lanes, holes shaded, zero-length and flexible areas hatched to the end of the record.
+public enum LayoutSVG {
+    /// Bytes per row.
+    public static let rowBytes = 16
+    /// Width of one byte, in pixels.
+    public static let byteWidth = 44
+    /// Left margin (offset labels), in pixels.
+    public static let marginLeft = 56
+    /// Height of one lane, in pixels.
+    public static let laneHeight = 22
+    /// Gap between rows, in pixels.
+    public static let rowGap = 10
+    /// Height of a record's title, in pixels.
+    public static let titleHeight = 30
+
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The x of a byte's left edge within its row.
+    public static func x(ofByte b: Int) -> Int { marginLeft + (b % rowBytes) * byteWidth }
+
+    static let palette = ["#cfe2f3", "#d9ead3", "#fff2cc", "#f4cccc", "#d9d2e9", "#fce5cd", "#d0e0e3", "#ead1dc"]
+
+    /// One record drawn at vertical offset `top`; returns the SVG elements and the height used.
+    /// Each row is as tall as the most members that overlap within it (union members stack in lanes).
+    static func draw(_ facts: RecordLayoutFacts, top: Int) -> (String, Int) {
+        let r = facts.record
+        let rows = (facts.extent + rowBytes - 1) / rowBytes
+        // Lanes per row: the segments of every member in that row, stacked greedily.
+        var rowSegments = [[(index: Int, start: Int, count: Int, lane: Int)]](repeating: [], count: rows)
+        for (i, (_, range)) in facts.ranges.enumerated() {
+            for (start, count) in segments(range) {
+                let row = start / rowBytes
+                var lane = 0
+                while rowSegments[row].contains(where: { $0.lane == lane && ($0.start..<($0.start + $0.count)).overlaps(start..<(start + count)) }) { lane += 1 }
+                rowSegments[row].append((i, start, count, lane))
+            }
+        }
+        let rowLanes = rowSegments.map { max(1, ($0.map(\.lane).max() ?? 0) + 1) }
+        var rowTops: [Int] = []
+        var y = top + titleHeight
+        for row in 0..<rows { rowTops.append(y); y += rowLanes[row] * laneHeight + rowGap }
+        var out = "<g class=\"record\" data-record=\"\(esc(r.name))\">\n"
+        out += "<text x=\"4\" y=\"\(top + 20)\" class=\"title\">\(esc(r.cName)): \(r.size) bytes, alignment \(r.alignment)\(facts.extent > r.size ? " (drawn to \(facts.extent) bytes)" : "")</text>\n"
+        for row in 0..<rows {
+            let bytesInRow = min(rowBytes, facts.extent - row * rowBytes)
+            out += "<text x=\"4\" y=\"\(rowTops[row] + 15)\" class=\"offset\">\(row * rowBytes)</text>\n"
+            out += "<rect class=\"row\" x=\"\(marginLeft)\" y=\"\(rowTops[row])\" width=\"\(bytesInRow * byteWidth)\" height=\"\(rowLanes[row] * laneHeight)\"/>\n"
+        }
+        for hole in facts.holes + (facts.trailingPadding.map { [$0] } ?? []) {
+            for (start, count) in segments(hole) {
+                let row = start / rowBytes
+                out += "<rect class=\"hole\" data-hole=\"\(start)\" data-size=\"\(count)\" x=\"\(x(ofByte: start))\" y=\"\(rowTops[row])\" width=\"\(count * byteWidth)\" height=\"\(rowLanes[row] * laneHeight)\"/>\n"
+            }
+        }
+        if facts.extent > r.size {
+            for (start, count) in segments(r.size..<facts.extent) {
+                let row = start / rowBytes
+                out += "<rect class=\"extension\" x=\"\(x(ofByte: start))\" y=\"\(rowTops[row])\" width=\"\(count * byteWidth)\" height=\"\(rowLanes[row] * laneHeight)\"/>\n"
+            }
+        }
+        for row in 0..<rows {
+            for seg in rowSegments[row] {
+                let field = facts.ranges[seg.index].field
+                let color = palette[(field.anonymousPath?.first ?? 0) % palette.count]
+                let tail = field.type.isVariableTail
+                let bx = x(ofByte: seg.start), by = rowTops[row] + seg.lane * laneHeight, w = seg.count * byteWidth
+                out += "<rect class=\"field\(tail ? " tail" : "")\" data-field=\"\(esc(field.name))\" data-offset=\"\(field.offset)\" data-size=\"\(field.size)\" x=\"\(bx)\" y=\"\(by)\" width=\"\(w)\" height=\"\(laneHeight)\" fill=\"\(tail ? "url(#hatch)" : color)\"><title>\(esc(field.type.spelling)) \(esc(field.name)) @ \(field.offset), \(field.size) bytes</title></rect>\n"
+                let maxChars = max(1, (w - 6) / 7)
+                var label = field.name
+                if tail && seg.start == field.offset { label += " (\(facts.extent - field.offset) bytes)" }
+                if label.count > maxChars { label = String(label.prefix(max(1, maxChars - 1))) + "…" }
+                out += "<text x=\"\(bx + 3)\" y=\"\(by + 15)\" class=\"label\">\(esc(label))</text>\n"
+            }
+        }
+        out += "</g>\n"
+        return (out, y - top + 10)
+    }
+
+    /// Splits a byte range at row boundaries: (start, count) per row.
+    public static func segments(_ range: Range<Int>) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        var b = range.lowerBound
+        while b < range.upperBound {
+            let end = min(range.upperBound, (b / rowBytes + 1) * rowBytes)
+            out.append((b, end - b))
+            b = end
+        }
+        return out
+    }
+
+    /// A standalone SVG of the given records (all when nil); `extend` draws records past their size (`io_uring_sqe`: 128).
+    public static func render(_ s: ABISnapshot, records names: [String]? = nil, extend: [String: Int] = [:]) -> String {
+        let chosen = s.records.filter { names == nil || names!.contains($0.name) }
+        var body = ""
+        var y = 0
+        for r in chosen {
+            let (g, h) = draw(RecordLayoutFacts(r, extent: extend[r.name]), top: y)
+            body += g
+            y += h
+        }
+        let width = marginLeft + rowBytes * byteWidth + 10
+        return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(max(y, 1))" viewBox="0 0 \(width) \(max(y, 1))" font-family="DejaVu Sans Mono, monospace" font-size="12">
+        <defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff8e1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#e6a700" stroke-width="3"/></pattern></defs>
+        <style>.title{font-weight:bold;font-size:14px}.offset{fill:#666}.row{fill:#fff;stroke:#999}.hole{fill:#bbb}.extension{fill:none;stroke:#e6a700;stroke-dasharray:4 3}.field{stroke:#333;stroke-width:1}.label{fill:#111}</style>
+        \(body)</svg>
+
+        """
+    }
+}
