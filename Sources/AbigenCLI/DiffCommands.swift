@@ -28,6 +28,7 @@ struct DiffOutputOptions: ParsableArguments {
             catch let e as Suppressions.ParseError { throw ToolError("abigen: \(e)") }
         }
         print(DiffReport.render(changes, format: DiffFormat(rawValue: format)!, oldLabel: oldLabel, newLabel: newLabel), terminator: "")
+        if format == "markdown" { print(LayoutMarkdown.changedRecords(changes, old: old, new: new), terminator: "") }
         let status = FailOn(rawValue: failOn)!.exitStatus(for: changes)
         if status != 0 { throw ExitCode(status) }
     }

@@ -103,6 +103,9 @@ struct DiffCommandTests {
         #expect(accepted.changes.filter(\.suppressed).count == 2)
         // --fail-on any fails on compatible changes too.
         #expect(try abigen(["diff", s.liburing, s.v61, "--fail-on", "any"]).status == 1)
+        // Markdown embeds the before/after layouts of the changed records.
+        let md = try abigen(["diff", s.v61, s.v612, "--format", "markdown"])
+        #expect(md.stdout.contains("struct io_uring_getevents_arg: layout before and after") && md.stdout.contains("`min_wait_usec`"))
         // check: the baseline against today's headers.
         let check = try abigen(["check", "--baseline", s.v61, "--headers", "/usr/include"])
         #expect(check.status == 0 && check.stdout.contains("0 breaking, 0 compatible, 0 notes"))

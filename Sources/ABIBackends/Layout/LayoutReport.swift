@@ -254,3 +254,20 @@ public enum LayoutSVG {
         """
     }
 }
+
+extension LayoutMarkdown {
+    /// Before/after layout tables of the records a diff touched (for `abigen diff --format markdown`).
+    public static func changedRecords(_ changes: [ABIChange], old: ABISnapshot, new: ABISnapshot) -> String {
+        let names = Set(changes.filter { $0.severity != .note || $0.kind == "anonymous-member-renumbered" }.compactMap(\.record))
+        var out = ""
+        for r in old.records where names.contains(r.cName) {
+            guard let n = new.records.first(where: { $0.name == r.name }) else { continue }
+            out += "\n<details><summary>\(r.cName): layout before and after</summary>\n\n### Before\n\n"
+            out += record(r).replacingOccurrences(of: "## \(r.cName)\n", with: "")
+            out += "\n### After\n\n"
+            out += record(n).replacingOccurrences(of: "## \(n.cName)\n", with: "")
+            out += "\n</details>\n"
+        }
+        return out.isEmpty ? "" : "\n## Layouts of the changed records\n" + out
+    }
+}
