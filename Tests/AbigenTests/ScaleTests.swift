@@ -24,6 +24,16 @@ struct ScaleTests {
         for f in failures.prefix(20) { Issue.record("C compiler disagrees: \(f)") }
     }
 
+    @Test("abigen verify passes on the whole set: every record, field and constant agrees with cc")
+    func verifyWholeSet() throws {
+        let r = try abigen(["verify"] + Self.arguments)
+        #expect(r.status == 0, "\(r.stdout.prefix(3000))\(r.stderr)")
+        let summary = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(summary.hasSuffix(": 0 mismatches"))
+        let numbers = summary.split(separator: " ").compactMap { Int($0) }
+        #expect(numbers.count >= 3 && numbers[0] > 2400 && numbers[1] > 10000 && numbers[2] > 20000, "\(summary)")
+    }
+
     @Test("the generated Swift for the whole set type-checks in Swift 6 mode")
     func swiftTypechecks() throws {
         let s = try HeaderOptions.parse(Self.arguments).snapshot()

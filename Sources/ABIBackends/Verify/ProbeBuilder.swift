@@ -165,6 +165,12 @@ public enum ProbeBuilder {
         for h in headers {
             emit(h.hasPrefix("/") ? "#include \"\(h)\"" : "#include <\(h)>")
         }
+        // Headers sometimes define member names as macros (`#define pn_data pn_msg_u.base.pn_data`); the
+        // probe names members by their real path, so such macros must not expand here.
+        let macroNames = Set(snapshot.skippedMacros.map(\.name))
+        var memberWords = Set<String>()
+        for ri in records { for f in snapshot.records[ri].fields { for w in f.name.split(separator: ".") { memberWords.insert(String(w)) } } }
+        for m in macroNames.intersection(memberWords).sorted() { emit("#undef \(m)") }
         emit("")
         emit("__attribute__((section(\".abigen_probe\"), used, aligned(8)))")
         emit("const unsigned long long \(valuesSymbol)[] = {")
