@@ -14,4 +14,11 @@ $abigen --headers /usr/include --format json -o Fixtures/golden/io_uring-6.1.jso
 # The library's layouts (abigen.json: the newest uapi header here, 6.12, and the real cmd.h of
 # that tree); the same as `swift package --allow-writing-to-package-directory generate-abi`.
 $abigen config abigen.json
-echo "regenerated Fixtures/golden and Sources/IoUring/Generated"
+# The command-line reference: the help of every command.
+{
+  cat Scripts/cli-reference-header.md
+  for c in generate verify diff check config; do
+    printf '## abigen %s\n\n```\n' "$c"; $abigen help "$c"; printf '```\n\n'
+  done
+} > Documentation/CLI.md.tmp && mv Documentation/CLI.md.tmp Documentation/CLI.md
+echo "regenerated Fixtures/golden, Sources/IoUring/Generated and Documentation/CLI.md"
