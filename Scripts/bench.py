@@ -41,7 +41,10 @@ def peak_mib(command):
 
 
 def row(label, command, runs):
-    t = median_seconds(command, runs)
+    """Median time and peak memory of a command; (label, None, None) when it fails."""
+    if subprocess.run(["sh", "-c", command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+        return label + " (does not compile/run)", None, None
+    t = median_seconds(command, runs, warmup=0)
     m = peak_mib(command)
     return label, t, m
 
@@ -109,11 +112,14 @@ def main():
     print("| what | median wall time | peak memory |")
     print("|---|---:|---:|")
     for label, t, m in rows:
-        print(f"| {label} | {fmt_time(t)} | {m:.0f} MiB |")
-    by = {label: t for label, t, _ in rows}
+        if t is None:
+            print(f"| {label} | - | - |")
+        else:
+            print(f"| {label} | {fmt_time(t)} | {m:.0f} MiB |")
+    by = {label: t for label, t, _ in rows if t is not None}
     io_ratio = by["io_uring: bindgen generate"] / by["io_uring: abigen generate"]
     uapi_gen = [t for label, t, _ in rows if label.startswith("uapi (") and "abigen generate" in label][0]
-    uapi_bg = [t for label, t, _ in rows if "bindgen generate" in label and label.startswith("uapi")][0]
+    uapi_bg = [t for label, t, _ in rows if "bindgen generate" in label and label.startswith("uapi") and t][0]
     print()
     print(f"abigen generate is {io_ratio:.1f}x faster than bindgen on io_uring and {uapi_bg / uapi_gen:.1f}x on the uapi set.")
     print()
