@@ -87,7 +87,7 @@ public enum ABIDiffer {
                                      reason: "a new record changes nothing existing binaries use"))
         }
         for (name, o) in oldRecords {
-            guard let n = newRecords[name] else { continue }
+            guard let n = newRecords[name], n != o else { continue }
             changes += diffRecord(o, n)
         }
         changes += diffConstants(old, new)
@@ -184,7 +184,7 @@ public enum ABIDiffer {
 
         // New members.
         added.removeAll { explained.contains($0.name) }
-        let oldCovered = coveredBytes(o)
+        let oldCovered = added.isEmpty ? [] : coveredBytes(o)
         for f in added {
             var inUnion = n.kind == .union
             if let path = f.anonymousPath {
@@ -206,7 +206,7 @@ public enum ABIDiffer {
             }
         }
 
-        out += anonymousRenumbering(o, n)
+        if o.anonymousMembers != n.anonymousMembers { out += anonymousRenumbering(o, n) }
         return out
     }
 
@@ -253,7 +253,7 @@ public enum ABIDiffer {
                                  new: c.value.description, reason: "a new constant changes nothing existing binaries use"))
         }
         for (name, oc) in o {
-            guard let nc = n[name] else { continue }
+            guard let nc = n[name], nc != oc else { continue }
             if !oc.value.sameValue(as: nc.value) {
                 if isSentinel(name), sentinelMovedOnlyByAdditions(oc, nc, old: old, new: new) {
                     out.append(ABIChange(.compatible, "sentinel-moved", constant: name, old: oc.value.description, new: nc.value.description,
