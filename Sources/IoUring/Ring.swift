@@ -34,7 +34,6 @@ public final class IoUringRing {
     let sqes: UnsafeMutableRawPointer
     let sqesSize: Int
     var localTail: UInt32
-    var pending: UInt32 = 0
 
     /// Sets up a ring of `entries` SQEs with `flags`; throws the errno of the failing call
     /// (ENOSYS or EPERM when this kernel or its configuration refuses io_uring).
@@ -50,20 +49,27 @@ public final class IoUringRing {
         sqRingSize = Int(p.sq_off.array) + Int(p.sq_entries) * MemoryLayout<UInt32>.size
         cqRingSize = Int(p.cq_off.cqes) + Int(p.cq_entries) * cqeSize
         sharedRing = p.features & IORING_FEAT_SINGLE_MMAP != 0
+        sqesSize = Int(p.sq_entries) * sqeSize
+        // Every mapping made so far, undone (with the fd) if a later one fails.
+        var mapped: [(UnsafeMutableRawPointer, Int)] = []
         func map(_ size: Int, _ offset: UInt64) throws(IoUringError) -> UnsafeMutableRawPointer {
             let m = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, off_t(offset))
-            guard let m, m != MAP_FAILED else { close(fd); throw .system(call: "mmap", errno: Glibc.errno) }
+            guard let m, m != MAP_FAILED else {
+                let e = Glibc.errno
+                for (base, length) in mapped { munmap(base, length) }
+                close(fd)
+                throw .system(call: "mmap", errno: e)
+            }
+            mapped.append((m, size))
             return m
         }
         if sharedRing {
-            let size = max(sqRingSize, cqRingSize)
-            sqRing = try map(size, IORING_OFF_SQ_RING)
+            sqRing = try map(max(sqRingSize, cqRingSize), IORING_OFF_SQ_RING)
             cqRing = sqRing
         } else {
             sqRing = try map(sqRingSize, IORING_OFF_SQ_RING)
             cqRing = try map(cqRingSize, IORING_OFF_CQ_RING)
         }
-        sqesSize = Int(p.sq_entries) * sqeSize
         sqes = try map(sqesSize, IORING_OFF_SQES)
         localTail = ciouring_load_acquire(sqRing + Int(p.sq_off.tail))
     }
@@ -90,19 +96,32 @@ public final class IoUringRing {
         // The SQ array maps ring positions to SQE indexes; use the identity.
         (sqRing + Int(params.sq_off.array)).storeBytes(of: index, toByteOffset: Int(index) * 4, as: UInt32.self)
         localTail &+= 1
-        pending += 1
         return entry
     }
 
-    /// Publishes the prepared SQEs and enters the kernel, waiting for `waitFor` completions.
+    /// Publishes the prepared SQEs (release on the SQ tail) and enters the kernel, waiting for
+    /// `waitFor` completions; returns how many SQEs the kernel consumed.
     @discardableResult
     public func submit(waitFor: UInt32 = 0) throws(IoUringError) -> Int {
         ciouring_store_release(sqRing + Int(params.sq_off.tail), localTail)
-        let toSubmit = pending
-        pending = 0
+        // Everything between the kernel's head and our tail, including SQEs an earlier failed enter left behind.
+        let toSubmit = localTail &- ciouring_load_acquire(sqRing + Int(params.sq_off.head))
         let r = ciouring_enter(fd, toSubmit, waitFor, waitFor > 0 ? IORING_ENTER_GETEVENTS : 0)
         guard r >= 0 else { throw .system(call: "io_uring_enter", errno: -r) }
         return Int(r)
+    }
+
+    /// Submits and waits until at least `count` completions are ready (`io_uring_submit_and_wait`).
+    @discardableResult
+    public func submitAndWait(_ count: UInt32) throws(IoUringError) -> Int {
+        try submit(waitFor: count)
+    }
+
+    /// Takes every completion that is ready now, in ring order.
+    public func completions() -> [CompletionQueueEntry] {
+        var all: [CompletionQueueEntry] = []
+        while let c = popCompletion() { all.append(c) }
+        return all
     }
 
     /// Takes the next completion, if one is ready.

@@ -198,3 +198,31 @@ struct DocumentationTests {
         }
     }
 }
+
+@Suite("abigen config (what `swift package generate-abi` runs)")
+struct ConfigTests {
+    @Test("every output of an abigen.json is written, the same as the command line would")
+    func config() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        { "outputs": [
+            { "output": "out/ABI.swift", "headers": ["/usr/include"], "records": ["io_uring_sqe", "io_uring_cqe"] },
+            { "output": "out/abi.json", "headers": ["/usr/include"], "format": "json" } ] }
+        """.write(toFile: dir + "/abigen.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
+        let r = try abigen(["config", dir + "/abigen.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let direct = try abigen(["--headers", "/usr/include", "--record", "io_uring_sqe", "--record", "io_uring_cqe"])
+        #expect(try String(contentsOfFile: dir + "/out/ABI.swift", encoding: .utf8) == direct.stdout)
+        let json = try ABISnapshot.load(from: dir + "/out/abi.json")
+        #expect(json.record(named: "io_uring_sqe") != nil)
+        // The repository's own abigen.json is what produces the library's layouts.
+        let own = try AbigenConfig.load(Repo.root + "/abigen.json")
+        #expect(own.outputs.map(\.output) == ["Sources/IoUring/Generated/IoUringABI.swift"])
+        // A broken configuration: one line naming the file, exit 2.
+        try "{ \"outputs\": [ { \"headers\": [] } ] }".write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+        let bad = try abigen(["config", dir + "/bad.json"])
+        #expect(bad.status == 2 && bad.stderr.contains("bad.json") && bad.stderr.contains("output"))
+    }
+}

@@ -49,7 +49,7 @@ public enum VerifyError: Error, CustomStringConvertible, Sendable {
         case .compilerNotFound(let c):
             return "C compiler '\(c)' not found: install it or pass another with --compiler"
         case let .compileFailed(firstError, probePath):
-            return "the C probe does not compile: \(firstError)\n(probe kept at \(probePath); check the include directories and headers)"
+            return "the C probe does not compile: \(firstError) (probe kept at \(probePath); check the include directories and headers)"
         case let .cannotWriteProbe(path, reason):
             return "cannot write the C probe to \(path): \(reason)"
         case let .unreadableObject(path, reason):
