@@ -29,6 +29,17 @@ extension ABISnapshot {
 
     /// Decodes a snapshot from JSON data; `path` names the source in errors.
     public static func decode(_ data: Data, path: String) throws -> ABISnapshot {
+        if let s = fastDecode(data) {
+            guard s.schemaVersion <= currentSchemaVersion else {
+                throw SnapshotError(path: path, message: "schemaVersion \(s.schemaVersion) is newer than this abigen understands (\(currentSchemaVersion))")
+            }
+            return s
+        }
+        return try foundationDecode(data, path: path)
+    }
+
+    /// Decodes with `JSONDecoder` (the reference, and the source of precise error messages).
+    public static func foundationDecode(_ data: Data, path: String) throws -> ABISnapshot {
         do {
             let s = try JSONDecoder().decode(ABISnapshot.self, from: data)
             guard s.schemaVersion <= currentSchemaVersion else {

@@ -34,13 +34,16 @@ struct GeneratorTests {
         #expect(try String(decoding: snapshot.jsonData(), as: UTF8.self) == a.stdout, "JSON round-trips exactly")
     }
 
-    @Test("the fast JSON writer gives the same bytes as Foundation's JSONEncoder")
+    @Test("the fast JSON writer and reader agree with Foundation's JSONEncoder and JSONDecoder")
     func jsonWriterMatchesFoundation() throws {
         for args in [["--headers", "/usr/include"],
                      ["--headers", Repo.root + "/Fixtures/headers", "--header", "zoo.h", "--preset", "none"],
                      ["--headers", "/usr/include", "--header", "linux/*.h", "--preset", "none"]] {
             let s = try HeaderOptions.parse(args).snapshot()
             #expect(try s.jsonData() == s.foundationJSONData(), "\(args)")
+            // And the fast reader gives back what JSONDecoder does.
+            let data = try s.jsonData()
+            #expect(try ABISnapshot.decode(data, path: "fast") == ABISnapshot.foundationDecode(data, path: "foundation"))
         }
     }
 
