@@ -97,7 +97,7 @@ struct RunConfig: ParsableCommand {
         let config = try AbigenConfig.load(file)
         let base = (URL(fileURLWithPath: file).deletingLastPathComponent().path)
         for o in config.outputs {
-            var command = try Generate.parse(AbigenConfig.arguments(for: o, base: base))
+            let command = try Generate.parse(AbigenConfig.arguments(for: o, base: base))
             try command.run()
             FileHandle.standardError.write(Data("abigen: wrote \(o.output)\n".utf8))
         }
