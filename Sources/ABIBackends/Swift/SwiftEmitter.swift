@@ -284,6 +284,26 @@ public struct SwiftEmitter: Sendable {
 
     mutating func renderRecord(_ r: Record, known: Set<String>) {
         let a = access
+        if r.size == 0 && r.alignment > 1 {
+            // No Swift value can be 0 bytes yet aligned to more than 1: give the layout as static members only.
+            line("/// `\(r.cName)` (\(r.header)): 0 bytes, alignment \(r.alignment). No Swift value type has that layout,")
+            line("/// so this is a namespace: the offsets of its members, for use on raw memory.")
+            line("\(a)enum \(r.name) {")
+            line("    /// `sizeof(\(r.cName))`.")
+            line("    \(a)static var size: Int { 0 }")
+            line("    /// `_Alignof(\(r.cName))`.")
+            line("    \(a)static var alignment: Int { \(r.alignment) }")
+            for f in r.fields {
+                let plain = Self.identifier(f.name).replacingOccurrences(of: "`", with: "")
+                line("    /// Offset of `\(f.type.spelling) \(f.name)`.")
+                line("    \(a)static var \(plain)_offset: Int { \(f.offset) }")
+            }
+            line("    /// Every named member of `\(r.cName)`, in declaration order.")
+            line("    \(a)static let abiFields: [ABIField] = [\(r.fields.map { "ABIField(\"\($0.name)\", \($0.offset), \($0.size))" }.joined(separator: ", "))]")
+            line("}")
+            line()
+            return
+        }
         guard let word = Self.storageWord(alignment: r.alignment), r.size % r.alignment == 0 else {
             line("// \(r.cName): alignment \(r.alignment) cannot be expressed in Swift; not emitted.")
             line()
