@@ -50,7 +50,7 @@ enum LayoutsModel {
         let h = "layouts.h"
         let a8 = abi.int64Align
         let command = Record(
-            name: "vt_command", cName: "struct vt_command", kind: .struct, size: roundUp(26, a8), alignment: a8,
+            name: "vt_command", cName: "struct vt_command", kind: .struct, size: roundUp(25, a8), alignment: a8,
             header: h,
             fields: [
                 Field(name: "opcode", offset: 0, size: 1, type: T.u8),
