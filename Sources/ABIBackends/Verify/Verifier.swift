@@ -266,6 +266,26 @@ public enum Verifier {
         var seconds = 0.0
         var machine: ELFFile.Machine?
         let units = ProbeBuilder.assignment(snapshot)
+        // Several translation units: all probes in one compiler invocation (`-c` writes each object
+        // beside its source). Only if that fails are the units compiled, and repaired, one by one.
+        var precompiled = false
+        if units.count > 1 {
+            var sources: [String] = []
+            for (ui, unit) in units.enumerated() {
+                let probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
+                                               constants: unit.constants, excluding: [])
+                let source = dir + "/probe\(ui + 1).c"
+                do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
+                    throw VerifyError.cannotWriteProbe(path: source, reason: "\(error)")
+                }
+                sources.append(source)
+            }
+            let start = ContinuousClock.now
+            let status = try run(compiler, ["-c"] + sources + baseArgs, log: dir + "/probes.log", in: dir)
+            let elapsed = ContinuousClock.now - start
+            seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            precompiled = status == 0
+        }
         for (ui, unit) in units.enumerated() {
             let stem = units.count == 1 ? "probe" : "probe\(ui + 1)"
             let source = dir + "/\(stem).c", object = dir + "/\(stem).o", log = dir + "/\(stem).log"
@@ -278,6 +298,7 @@ public enum Verifier {
                 do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
                     throw VerifyError.cannotWriteProbe(path: source, reason: "\(error)")
                 }
+                if precompiled && round == 1 { break }   // compiled with the others, unchanged
                 try? fm.removeItem(atPath: object)
                 let start = ContinuousClock.now
                 let status = try run(compiler, ["-c", "-o", object, source] + baseArgs, log: log)
@@ -445,7 +466,7 @@ public enum Verifier {
     }
 
     /// Runs a program to completion with stdout and stderr written to `log`; returns the exit status.
-    static func run(_ executable: String, _ arguments: [String], log: String) throws -> Int32 {
+    static func run(_ executable: String, _ arguments: [String], log: String, in directory: String? = nil) throws -> Int32 {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: log) else {
             throw VerifyError.cannotWriteProbe(path: log, reason: "cannot create file")
@@ -454,6 +475,7 @@ public enum Verifier {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         p.standardOutput = handle
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
