@@ -30,7 +30,7 @@ struct DiffCommandTests {
         ("sentinel-moved", 0, ["compatible sentinel-moved", "compatible enumerator-added"]),
         ("field-type-respelled", 0, ["note field-type-respelled"]),
         ("field-renamed", 0, ["note field-renamed"]),
-        ("anonymous-member-renumbered", 0, ["note anonymous-member-renumbered", "compatible field-added-in-union"]),
+        ("anonymous-member-renumbered", 0, ["note anonymous-member-renumbered", "compatible field-added-in-union", "note field-regrouped"]),
     ]
 
     @Test("one small header pair per class: classification and exit status", arguments: cases)

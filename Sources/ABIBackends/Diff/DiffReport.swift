@@ -119,9 +119,10 @@ public enum DiffReport {
 
     static func github(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
         var out = ""
-        for c in changes where !c.suppressed {
-            let command = c.severity == .breaking ? "error" : c.severity == .compatible ? "warning" : "notice"
-            let title = escapeProperty("ABI \(c.severity.rawValue): \(c.kind) \(c.subject)")
+        // Breaking → error, compatible → warning, note → notice; a suppressed change is a notice whatever its class.
+        for c in changes {
+            let command = c.suppressed ? "notice" : c.severity == .breaking ? "error" : c.severity == .compatible ? "warning" : "notice"
+            let title = escapeProperty("ABI \(c.severity.rawValue)\(c.suppressed ? " (suppressed)" : ""): \(c.kind) \(c.subject)")
             out += "::\(command) title=\(title)::\(escape("\(c.subject): \(valuePart(c)). \(c.reason)"))\n"
         }
         out += "ABI changes from \(oldLabel) to \(newLabel): \(summary(changes))\n"

@@ -9,9 +9,11 @@ import ABIModel
 ///     constant IORING_OP_LAST
 ///     kind anonymous-member-renumbered
 ///
-/// A rule is `key value` pairs; keys: `record`, `member`, `constant` (shell globs: `*`, `?`), `kind`
-/// (a change kind, glob too) and `reason` (a quoted note for reviewers). A change is suppressed when
-/// every key of some rule matches it; `record` matches with or without the `struct `/`union ` prefix.
+/// A rule is `key value` pairs; keys: `record`, `member` (or `field`), `constant` (shell globs: `*`, `?`),
+/// `kind` (a change kind from ``ABIDiffer/kinds``, or a glob) and `reason` (a quoted note for reviewers).
+/// A change is suppressed when every key of some rule matches it; `record` matches with or without the
+/// `struct `/`union ` prefix. Errors name `file:line` and the problem (unknown key or kind, a key without a
+/// value or given twice, an unterminated quote, a rule that selects nothing).
 public struct Suppressions: Sendable {
     /// One line of the file.
     public struct Rule: Sendable, Equatable {
@@ -46,16 +48,24 @@ public struct Suppressions: Sendable {
                 throw ParseError(path: path, line: n, message: "'\(words.last!)' has no value (a rule is `key value` pairs)")
             }
             var rule = Rule(line: n)
+            var seen: Set<String> = []
             for j in stride(from: 0, to: words.count, by: 2) {
                 let (key, value) = (words[j], words[j + 1])
                 switch key {
                 case "record": rule.record = value
-                case "member": rule.member = value
+                case "member", "field": rule.member = value
                 case "constant": rule.constant = value
-                case "kind": rule.kind = value
+                case "kind":
+                    guard value.contains("*") || value.contains("?") || ABIDiffer.kinds[value] != nil else {
+                        throw ParseError(path: path, line: n, message: "unknown change kind '\(value)' (kinds: \(ABIDiffer.kinds.keys.sorted().joined(separator: ", ")))")
+                    }
+                    rule.kind = value
                 case "reason": rule.reason = value
                 default:
                     throw ParseError(path: path, line: n, message: "unknown key '\(key)' (use record, member, constant, kind, reason)")
+                }
+                guard seen.insert(key == "field" ? "member" : key).inserted else {
+                    throw ParseError(path: path, line: n, message: "'\(key)' appears twice in one rule")
                 }
             }
             guard rule.record != nil || rule.member != nil || rule.constant != nil || rule.kind != nil else {
