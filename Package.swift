@@ -65,10 +65,16 @@ let package = Package(
         // The runtime library users import (issue 6): generated layouts plus the safe API.
         .target(name: "CIoUringSys"),
         .target(name: "IoUring", dependencies: ["CIoUringSys"]),
+        .testTarget(name: "ModelTests", dependencies: ["ABIModel"]),
         .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "DiffTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "ReportTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "IoUringTests", dependencies: ["IoUring", "CIoUringSys"]),
+        // Header sets from /usr/include generated and verified on four targets (issue 11's corpus).
+        .testTarget(
+            name: "CorpusTests",
+            dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI"]
+        ),
         .testTarget(
             name: "AbigenTests",
             dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI"]

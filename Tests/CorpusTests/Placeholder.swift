@@ -1,0 +1,1 @@
+// The header-set corpus test lives in this target.
