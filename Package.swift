@@ -45,6 +45,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-L\(llvm)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvm)/lib"])]
         ),
         .target(name: "ABIBackends", dependencies: ["ABIModel"]),
+        // The BTF frontend (issue 13): reads the kernel's own type description into the same model.
+        .target(name: "ABIBTF", dependencies: ["ABIModel"]),
         .target(
             name: "AbigenCLI",
             dependencies: [
@@ -66,6 +68,7 @@ let package = Package(
         .target(name: "CIoUringSys"),
         .target(name: "IoUring", dependencies: ["CIoUringSys"]),
         .testTarget(name: "ModelTests", dependencies: ["ABIModel"]),
+        .testTarget(name: "BTFTests", dependencies: ["ABIModel", "ABIBTF"]),
         .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "DiffTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "ReportTests", dependencies: ["ABIModel", "ABIBackends"]),

@@ -1,0 +1,1 @@
+// The BTF frontend lives in this module.

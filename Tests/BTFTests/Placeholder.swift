@@ -1,0 +1,1 @@
+// Tests of the BTF reader live in this target.
