@@ -6,6 +6,7 @@ PKGS=(
   linux-libc-dev-i386-cross linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross
   libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross
   binutils xz-utils librsvg2-bin bindgen hyperfine
+  dwarves bpftool
 )
 missing=()
 for p in "${PKGS[@]}"; do
@@ -13,6 +14,6 @@ for p in "${PKGS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y --no-install-recommends "${missing[@]}"
+  apt-get -o DPkg::Lock::Timeout=600 update
+  apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}"
 fi
