@@ -14,10 +14,12 @@ int ciouring_enter(int fd, uint32_t to_submit, uint32_t min_complete, uint32_t f
     return r < 0 ? -errno : (int)r;
 }
 
-uint32_t ciouring_load_acquire(const void *p) {
-    return __atomic_load_n((const uint32_t *)p, __ATOMIC_ACQUIRE);
+int ciouring_enter_arg(int fd, uint32_t to_submit, uint32_t min_complete, uint32_t flags, const void *arg, size_t size) {
+    long r = syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, arg, size);
+    return r < 0 ? -errno : (int)r;
 }
 
-void ciouring_store_release(void *p, uint32_t value) {
-    __atomic_store_n((uint32_t *)p, value, __ATOMIC_RELEASE);
+int ciouring_register(int fd, uint32_t opcode, const void *arg, uint32_t nr_args) {
+    long r = syscall(__NR_io_uring_register, fd, opcode, arg, nr_args);
+    return r < 0 ? -errno : (int)r;
 }
