@@ -1,6 +1,7 @@
 #include "CIoUringSys.h"
 
 #include <errno.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,4 +23,9 @@ int ciouring_enter_arg(int fd, uint32_t to_submit, uint32_t min_complete, uint32
 int ciouring_register(int fd, uint32_t opcode, const void *arg, uint32_t nr_args) {
     long r = syscall(__NR_io_uring_register, fd, opcode, arg, nr_args);
     return r < 0 ? -errno : (int)r;
+}
+
+int ciouring_eventfd(unsigned int initval, int flags) {
+    int r = eventfd(initval, flags);
+    return r < 0 ? -errno : r;
 }

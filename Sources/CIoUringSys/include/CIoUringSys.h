@@ -21,6 +21,9 @@ int ciouring_enter_arg(int fd, uint32_t to_submit, uint32_t min_complete, uint32
 /* io_uring_register(2): the call's result, or -errno. */
 int ciouring_register(int fd, uint32_t opcode, const void *arg, uint32_t nr_args);
 
+/* eventfd(2) (Glibc's Swift module does not export it): the fd, or -errno. `flags` as EFD_* (= O_*). */
+int ciouring_eventfd(unsigned int initval, int flags);
+
 /* The ring-index accesses are inline so Swift callers compile them to single instructions. */
 
 /* A 32-bit ring index read with acquire ordering. */
