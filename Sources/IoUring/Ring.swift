@@ -31,11 +31,22 @@ public final class IoUringRing {
     @usableFromInline let cqTail: UnsafeMutableRawPointer
     @usableFromInline let cqMask: UInt32
     @usableFromInline let cqesBase: UnsafeMutableRawPointer
+    /// Offsets of `user_data`, `res` and `flags` in a CQE, from the generated `io_uring_cqe` table.
+    @usableFromInline let cqeFieldOffsets: (userData: Int, res: Int, flags: Int, big: Int)
     @usableFromInline let sqes: UnsafeMutableRawPointer
     @usableFromInline let sqPoll: Bool
     /// Per SQE slot, the timespec a TIMEOUT/LINK_TIMEOUT in that slot points at.
     @usableFromInline let timespecs: UnsafeMutablePointer<KernelTimespec>
-    @usableFromInline var localTail: UInt32
+    /// Our SQ tail (ahead of the kernel's until submit), in memory of its own so that updating it
+    /// needs no dynamic exclusivity check, as a class's stored `var` would.
+    @usableFromInline let localTailCell: UnsafeMutablePointer<UInt32>
+    /// True while ``prepareInPlace(_:)`` runs its body (reentrancy guard).
+    @usableFromInline let preparingCell: UnsafeMutablePointer<Bool>
+    /// Our SQ tail.
+    @usableFromInline var localTail: UInt32 {
+        @inline(__always) get { localTailCell.pointee }
+        @inline(__always) set { localTailCell.pointee = newValue }
+    }
 
     let sqRing: UnsafeMutableRawPointer
     let sqRingSize: Int
@@ -112,12 +123,17 @@ public final class IoUringRing {
         cqTail = cqRing + Int(p.cq_off.tail)
         cqMask = cqRing.load(fromByteOffset: Int(p.cq_off.ring_mask), as: UInt32.self)
         cqesBase = cqRing + Int(p.cq_off.cqes)
+        cqeFieldOffsets = (io_uring_cqe.offset(of: "user_data") ?? 0, io_uring_cqe.offset(of: "res") ?? 8,
+                           io_uring_cqe.offset(of: "flags") ?? 12, io_uring_cqe.big_cqe_offset)
         timespecs = .allocate(capacity: Int(p.sq_entries))
         timespecs.initialize(repeating: KernelTimespec(seconds: 0, nanoseconds: 0), count: Int(p.sq_entries))
         // The SQ array maps ring positions to SQE indexes; the identity, written once.
         let array = (sqRing + Int(p.sq_off.array)).assumingMemoryBound(to: UInt32.self)
         for i in 0..<p.sq_entries { array[Int(i)] = i }
-        localTail = ciouring_load_acquire(sqTail)
+        preparingCell = .allocate(capacity: 1)
+        preparingCell.initialize(to: false)
+        localTailCell = .allocate(capacity: 1)
+        localTailCell.initialize(to: ciouring_load_acquire(sqTail))
     }
 
     deinit {
@@ -130,6 +146,8 @@ public final class IoUringRing {
         }
         close(fd)
         timespecs.deallocate()
+        localTailCell.deallocate()
+        preparingCell.deallocate()
         if let b = registeredBuffers { munmap(b.baseAddress, b.count) }
     }
 
@@ -147,8 +165,8 @@ public final class IoUringRing {
     /// Prepares the next request in a fresh zeroed ``SubmissionQueueEntry`` and copies it into the
     /// ring; false (and `body` is not called) when the submission queue is full. If `body` throws,
     /// nothing is queued.
-    @inlinable
     public func prepare<E: Error>(_ body: (inout SubmissionQueueEntry) throws(E) -> Void) throws(E) -> Bool {
+        precondition(!preparingCell.pointee, "IoUringRing: prepare called from inside prepareInPlace")
         guard localTail &- ciouring_load_acquire(sqHead) < sqEntries else { return false }
         var entry = SubmissionQueueEntry(size: sqeSize)
         try body(&entry)
@@ -156,16 +174,39 @@ public final class IoUringRing {
         return true
     }
 
+    /// The fast path: `body` fills the next SQE slot in place (the first 64 bytes, through the
+    /// generated `io_uring_sqe` accessors and its `prepare…` helpers), which is zeroed first. The slot
+    /// is reachable only as the `inout` parameter, so it cannot outlive `body`; preparing or
+    /// submitting on the same ring from inside `body` traps. False (and `body` is not called) when
+    /// the submission queue is full. Requests that need ring-owned memory (timeouts) or the SQE128
+    /// command area go through ``prepare(_:)``.
+    @inlinable
+    public func prepareInPlace<E: Error>(_ body: (inout io_uring_sqe) throws(E) -> Void) throws(E) -> Bool {
+        precondition(!preparingCell.pointee, "IoUringRing: prepare or submit called from inside prepareInPlace")
+        let tail = localTail
+        guard tail &- ciouring_load_acquire(sqHead) < sqEntries else { return false }
+        let slot = (sqes + Int(tail & sqMask) &* sqeSize).assumingMemoryBound(to: io_uring_sqe.self)
+        preparingCell.pointee = true
+        defer { preparingCell.pointee = false }
+        slot.pointee = io_uring_sqe()
+        try body(&slot.pointee)
+        if sqeSize > io_uring_sqe.size {
+            (UnsafeMutableRawPointer(slot) + io_uring_sqe.size).storeBytes(of: InlineArray<8, UInt64>(repeating: 0), as: InlineArray<8, UInt64>.self)
+        }
+        localTail = tail &+ 1
+        return true
+    }
+
     /// Copies a prepared request into the ring; false when the submission queue is full.
     /// A request made for 64-byte slots goes into a 128-byte slot with a zeroed second half.
-    @inlinable
     public func enqueue(_ entry: SubmissionQueueEntry) -> Bool {
+        precondition(!preparingCell.pointee, "IoUringRing: enqueue called from inside prepareInPlace")
         guard localTail &- ciouring_load_acquire(sqHead) < sqEntries else { return false }
         store(entry)
         return true
     }
 
-    @inlinable
+    @usableFromInline
     func store(_ entry: SubmissionQueueEntry) {
         let index = Int(localTail & sqMask)
         let slot = sqes + index &* sqeSize
@@ -187,6 +228,7 @@ public final class IoUringRing {
     /// (`IORING_SQ_NEED_WAKEUP` → `IORING_ENTER_SQ_WAKEUP`). Returns how many SQEs were handed over.
     @inlinable @discardableResult
     public func submit(waitFor: UInt32 = 0) throws(IoUringError) -> Int {
+        precondition(!preparingCell.pointee, "IoUringRing: submit called from inside prepareInPlace")
         ciouring_store_release(sqTail, localTail)
         // Everything between the kernel's head and our tail, including SQEs an earlier failed enter left behind.
         let toSubmit = localTail &- ciouring_load_acquire(sqHead)
@@ -225,14 +267,15 @@ public final class IoUringRing {
 
     @inlinable
     func readCompletion(_ position: UInt32) -> CompletionQueueEntry {
-        let slot = cqesBase + Int(position & cqMask) &* cqeSize
-        let cqe = slot.load(as: io_uring_cqe.self)
+        let slot = UnsafeRawPointer(cqesBase + Int(position & cqMask) &* cqeSize)
+        let o = cqeFieldOffsets
         var extra = BigCQE()
         if cqeSize > io_uring_cqe.size {
-            let big = io_uring_cqe.big_cqe_offset
-            extra = BigCQE(slot.load(fromByteOffset: big, as: UInt64.self), slot.load(fromByteOffset: big + 8, as: UInt64.self))
+            extra = BigCQE(slot.load(fromByteOffset: o.big, as: UInt64.self), slot.load(fromByteOffset: o.big &+ 8, as: UInt64.self))
         }
-        return CompletionQueueEntry(userData: cqe.user_data, res: cqe.res, flags: cqe.flags, extra: extra)
+        return CompletionQueueEntry(userData: slot.load(fromByteOffset: o.userData, as: UInt64.self),
+                                    res: slot.load(fromByteOffset: o.res, as: Int32.self),
+                                    flags: slot.load(fromByteOffset: o.flags, as: UInt32.self), extra: extra)
     }
 
     /// Calls `body` with every completion ready now, in ring order, and frees their slots at once

@@ -48,7 +48,7 @@ public struct SubmissionQueueEntry: Sendable, BitwiseCopyable {
     @usableFromInline var hasTimespec: Bool
 
     /// A zeroed request for a slot of `size` bytes (64, or 128 with SQE128; anything else means 64).
-    @inlinable public init(size: Int = io_uring_sqe.size) {
+    public init(size: Int = io_uring_sqe.size) {
         sqe = io_uring_sqe()
         ext = InlineArray(repeating: 0)
         self.size = size == 2 * io_uring_sqe.size ? size : io_uring_sqe.size
@@ -149,7 +149,7 @@ public struct SubmissionQueueEntry: Sendable, BitwiseCopyable {
     }
 
     /// Starts a fresh request: zeroed SQE, `opcode`, `fd` and `user_data` set.
-    @inlinable mutating func start(_ op: io_uring_op, fd: Int32, userData: UInt64) {
+    @usableFromInline mutating func start(_ op: io_uring_op, fd: Int32, userData: UInt64) {
         sqe = io_uring_sqe()
         hasTimespec = false
         sqe.opcode = op.byte
@@ -158,7 +158,7 @@ public struct SubmissionQueueEntry: Sendable, BitwiseCopyable {
     }
 
     /// Sets `addr`, `len` and `off`, the triple most operations use.
-    @inlinable mutating func set(addr: UInt64, len: UInt32, off: UInt64) {
+    @usableFromInline mutating func set(addr: UInt64, len: UInt32, off: UInt64) {
         sqe.addr = addr
         sqe.len = len
         sqe.off = off
@@ -169,32 +169,32 @@ public struct SubmissionQueueEntry: Sendable, BitwiseCopyable {
 
 extension SubmissionQueueEntry {
     /// `IORING_OP_NOP`.
-    @inlinable public mutating func prepareNop(userData: UInt64) {
+    public mutating func prepareNop(userData: UInt64) {
         start(.IORING_OP_NOP, fd: -1, userData: userData)
     }
 
     /// `IORING_OP_READ`: `count` bytes at file `offset` (`UInt64.max`: the file position) into `buffer`.
-    @inlinable public mutating func prepareRead(fd: Int32, buffer: UnsafeMutableRawPointer, count: UInt32, offset: UInt64, userData: UInt64) {
+    public mutating func prepareRead(fd: Int32, buffer: UnsafeMutableRawPointer, count: UInt32, offset: UInt64, userData: UInt64) {
         start(.IORING_OP_READ, fd: fd, userData: userData)
         set(addr: UInt64(UInt(bitPattern: buffer)), len: count, off: offset)
     }
 
     /// `IORING_OP_WRITE`: `count` bytes from `buffer` at file `offset`.
-    @inlinable public mutating func prepareWrite(fd: Int32, buffer: UnsafeRawPointer, count: UInt32, offset: UInt64, userData: UInt64) {
+    public mutating func prepareWrite(fd: Int32, buffer: UnsafeRawPointer, count: UInt32, offset: UInt64, userData: UInt64) {
         start(.IORING_OP_WRITE, fd: fd, userData: userData)
         set(addr: UInt64(UInt(bitPattern: buffer)), len: count, off: offset)
     }
 
     /// `IORING_OP_READ_FIXED`: like ``prepareRead(fd:buffer:count:offset:userData:)`` into registered buffer `bufferIndex`
     /// (`buffer` must lie inside it; see ``IoUringRing/registerBuffers(count:size:)``).
-    @inlinable public mutating func prepareReadFixed(fd: Int32, buffer: UnsafeMutableRawPointer, count: UInt32, offset: UInt64, bufferIndex: UInt16, userData: UInt64) {
+    public mutating func prepareReadFixed(fd: Int32, buffer: UnsafeMutableRawPointer, count: UInt32, offset: UInt64, bufferIndex: UInt16, userData: UInt64) {
         start(.IORING_OP_READ_FIXED, fd: fd, userData: userData)
         set(addr: UInt64(UInt(bitPattern: buffer)), len: count, off: offset)
         sqe.buf_index = bufferIndex
     }
 
     /// `IORING_OP_WRITE_FIXED` from registered buffer `bufferIndex`.
-    @inlinable public mutating func prepareWriteFixed(fd: Int32, buffer: UnsafeRawPointer, count: UInt32, offset: UInt64, bufferIndex: UInt16, userData: UInt64) {
+    public mutating func prepareWriteFixed(fd: Int32, buffer: UnsafeRawPointer, count: UInt32, offset: UInt64, bufferIndex: UInt16, userData: UInt64) {
         start(.IORING_OP_WRITE_FIXED, fd: fd, userData: userData)
         set(addr: UInt64(UInt(bitPattern: buffer)), len: count, off: offset)
         sqe.buf_index = bufferIndex
@@ -321,7 +321,7 @@ extension SubmissionQueueEntry {
 
     /// `IORING_OP_URING_CMD` with command `operation` on `fd`; fill the payload with ``writeCommand(_:)``.
     /// For a registered file add ``SQEFlags/fixedFile`` to ``flags`` and pass its index as `fd`.
-    @inlinable public mutating func prepareCommand(fd: Int32, operation: UInt32, userData: UInt64) {
+    public mutating func prepareCommand(fd: Int32, operation: UInt32, userData: UInt64) {
         start(.IORING_OP_URING_CMD, fd: fd, userData: userData)
         ext = InlineArray(repeating: 0)
         sqe.cmd_op = operation
@@ -332,5 +332,44 @@ extension SubmissionQueueEntry {
     public mutating func useRegisteredBuffer(_ index: UInt16) {
         sqe.uring_cmd_flags |= IORING_URING_CMD_FIXED
         sqe.buf_index = index
+    }
+}
+
+// MARK: In-place helpers (for ``IoUringRing/prepareInPlace(_:)``)
+
+extension io_uring_sqe {
+    /// `IORING_OP_NOP`, written into this SQE.
+    public mutating func prepareNop(userData: UInt64) {
+        opcode = io_uring_op.IORING_OP_NOP.byte
+        fd = -1
+        user_data = userData
+    }
+
+    /// `IORING_OP_READ` of `count` bytes at `offset` into `buffer`, written into this SQE.
+    public mutating func prepareRead(fd: Int32, buffer: UnsafeMutableRawPointer, count: UInt32, offset: UInt64, userData: UInt64) {
+        opcode = io_uring_op.IORING_OP_READ.byte
+        self.fd = fd
+        addr = UInt64(UInt(bitPattern: buffer))
+        len = count
+        off = offset
+        user_data = userData
+    }
+
+    /// `IORING_OP_WRITE` of `count` bytes from `buffer` at `offset`, written into this SQE.
+    public mutating func prepareWrite(fd: Int32, buffer: UnsafeRawPointer, count: UInt32, offset: UInt64, userData: UInt64) {
+        opcode = io_uring_op.IORING_OP_WRITE.byte
+        self.fd = fd
+        addr = UInt64(UInt(bitPattern: buffer))
+        len = count
+        off = offset
+        user_data = userData
+    }
+
+    /// `IORING_OP_URING_CMD` with command `operation` on `fd`, written into this SQE (16-byte command area).
+    public mutating func prepareCommand(fd: Int32, operation: UInt32, userData: UInt64) {
+        opcode = io_uring_op.IORING_OP_URING_CMD.byte
+        self.fd = fd
+        cmd_op = operation
+        user_data = userData
     }
 }

@@ -141,3 +141,36 @@ struct PrepTests {
         #expect(end.last?.res == 0)
     }
 }
+
+@Suite("In-place preparation")
+struct InPlaceTests {
+    @Test("prepareInPlace fills the slot itself: NOP, read and URING_CMD complete; a full queue runs no body; SQE128 second halves are zeroed")
+    func inPlace() throws {
+        for flags in [SetupFlags(), .sqe128] {
+            guard let ring = try openRing(entries: 4, flags: flags) else { return }
+            let content = Array("in place".utf8)
+            let path = try tempFile(content)
+            defer { unlink(path) }
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            let (client, server) = try tcpPair()
+            defer { close(client); close(server) }
+            #expect(write(client, "xy", 2) == 2)
+            usleep(20_000)
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 8)
+            defer { buffer.deallocate() }
+            #expect(ring.prepareInPlace { $0.prepareNop(userData: 1) })
+            #expect(ring.prepareInPlace { $0.prepareRead(fd: fd, buffer: buffer, count: 16, offset: 0, userData: 2) })
+            #expect(ring.prepareInPlace { $0.prepareCommand(fd: server, operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_SIOCINQ.rawValue), userData: 3) })
+            #expect(ring.prepareInPlace { $0.prepareNop(userData: 4); $0.flags = SQEFlags.ioDrain.rawValue })
+            var ran = false
+            #expect(!ring.prepareInPlace { _ in ran = true })
+            #expect(!ran)
+            try ring.submitAndWait(4)
+            let all = try collect(ring, 4)
+            #expect(all.map(\.userData) == [1, 2, 3, 4])
+            #expect(all.map(\.res) == [0, Int32(content.count), 2, 0])
+            #expect(Array(UnsafeRawBufferPointer(start: buffer, count: content.count)) == content)
+        }
+    }
+}
