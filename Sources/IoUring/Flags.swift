@@ -30,11 +30,11 @@ public struct SetupFlags: OptionSet, Sendable, Hashable {
 
     /// `IORING_SETUP_IOPOLL`.
     public static let ioPoll = SetupFlags(rawValue: IORING_SETUP_IOPOLL)
-    /// `IORING_SETUP_SQPOLL`: a kernel thread consumes the SQ; see ``RingOptions/sqThreadIdle``.
+    /// `IORING_SETUP_SQPOLL`: a kernel thread consumes the SQ; see `sqThreadIdle` of ``IoUringRing/init(entries:flags:cqEntries:sqThreadIdle:sqThreadCPU:)``.
     public static let sqPoll = SetupFlags(rawValue: IORING_SETUP_SQPOLL)
-    /// `IORING_SETUP_SQ_AFF`: pin the SQPOLL thread to ``RingOptions/sqThreadCPU`` (set for you when you give a CPU).
+    /// `IORING_SETUP_SQ_AFF`: pin the SQPOLL thread to `sqThreadCPU` (set for you when you give a CPU).
     public static let sqAffinity = SetupFlags(rawValue: IORING_SETUP_SQ_AFF)
-    /// `IORING_SETUP_CQSIZE`: use ``RingOptions/cqEntries`` (set for you when you give a count).
+    /// `IORING_SETUP_CQSIZE`: use `cqEntries` (set for you when you give a count).
     public static let cqSize = SetupFlags(rawValue: IORING_SETUP_CQSIZE)
     /// `IORING_SETUP_CLAMP`.
     public static let clamp = SetupFlags(rawValue: IORING_SETUP_CLAMP)

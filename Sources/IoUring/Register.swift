@@ -3,15 +3,15 @@ import Glibc
 
 /// `io_uring_register(2)` operations: enabling, probing, registered files and buffers, eventfd, cancel.
 extension IoUringRing {
-    func register(_ op: io_uring_register_op, _ arg: UnsafeRawPointer?, _ count: UInt32) throws(IoUringError) -> Int32 {
+    func register(_ op: io_uring_register_op, _ arg: UnsafeRawPointer?, _ count: UInt32, name: String) throws(IoUringError) -> Int32 {
         let r = ciouring_register(fd, op.rawValue, arg, count)
-        guard r >= 0 else { throw .system(call: "io_uring_register(\(op.rawValue))", errno: -r) }
+        guard r >= 0 else { throw .system(call: "io_uring_register(\(name))", errno: -r) }
         return r
     }
 
     /// Enables a ring set up with ``SetupFlags/disabled`` (`IORING_REGISTER_ENABLE_RINGS`).
     public func enable() throws(IoUringError) {
-        _ = try register(.IORING_REGISTER_ENABLE_RINGS, nil, 0)
+        _ = try register(.IORING_REGISTER_ENABLE_RINGS, nil, 0, name: "IORING_REGISTER_ENABLE_RINGS")
     }
 
     /// The opcodes the running kernel supports (`IORING_REGISTER_PROBE` into the generated
@@ -23,7 +23,7 @@ extension IoUringRing {
         defer { buffer.deallocate() }
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
         guard let base = buffer.baseAddress else { return [] }
-        _ = try register(.IORING_REGISTER_PROBE, base, UInt32(opCount))
+        _ = try register(.IORING_REGISTER_PROBE, base, UInt32(opCount), name: "IORING_REGISTER_PROBE")
         let header = base.loadUnaligned(as: io_uring_probe.self)
         var ops: [io_uring_op] = []
         for i in 0..<min(Int(header.ops_len), opCount) {
@@ -47,7 +47,7 @@ extension IoUringRing {
 
     /// Drops the registered files.
     public func unregisterFiles() throws(IoUringError) {
-        _ = try register(.IORING_UNREGISTER_FILES, nil, 0)
+        _ = try register(.IORING_UNREGISTER_FILES, nil, 0, name: "IORING_UNREGISTER_FILES")
     }
 
     /// Allocates `count` page-aligned buffers of `size` bytes that the ring owns, and registers them
@@ -83,7 +83,7 @@ extension IoUringRing {
     /// Unregisters and frees the ring's registered buffers.
     public func unregisterBuffers() throws(IoUringError) {
         guard let b = registeredBuffers else { return }
-        _ = try register(.IORING_UNREGISTER_BUFFERS, nil, 0)
+        _ = try register(.IORING_UNREGISTER_BUFFERS, nil, 0, name: "IORING_UNREGISTER_BUFFERS")
         munmap(b.baseAddress, b.count)
         registeredBuffers = nil
     }
@@ -105,7 +105,7 @@ extension IoUringRing {
 
     /// Stops signalling the registered eventfd.
     public func unregisterEventFD() throws(IoUringError) {
-        _ = try register(.IORING_UNREGISTER_EVENTFD, nil, 0)
+        _ = try register(.IORING_UNREGISTER_EVENTFD, nil, 0, name: "IORING_UNREGISTER_EVENTFD")
     }
 
     /// Cancels the request whose `user_data` is `target` and waits for the cancellation

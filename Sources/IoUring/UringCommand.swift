@@ -1,7 +1,7 @@
 /// A view of a kernel-internal `struct io_uring_cmd` laid out as on this target (the generated
 /// `io_uring_cmd`): what a uring_cmd driver sees. Its 32-byte `pdu` holds any per-request state a
 /// driver keeps, as any bitwise-copyable `T` that fits, and its `sqe` pointer leads to the request
-/// (``sqe``, then ``SubmissionQueueEntryView/commandData(as:)``: the Rust `cmd.sqe().cmd_data::<T>()`).
+/// (``sqe(sqe128:)``, then ``SubmissionQueueEntryView/commandData(as:)``: the Rust `cmd.sqe().cmd_data::<T>()`).
 /// Useful to kernel-side tooling and to tests that model a driver.
 ///
 /// Built over memory the caller owns (an unsafe pointer, so the caller vouches for its lifetime), or

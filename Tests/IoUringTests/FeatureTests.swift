@@ -232,3 +232,12 @@ struct SetupTests {
         #expect(CompletionQueueEntry(userData: 1, res: 7, flags: 0).result == .success(7))
     }
 }
+
+@Suite("Registration errors name the operation")
+struct RegisterErrorTests {
+    @Test("enabling a ring that is not disabled is EBADFD, reported as io_uring_register(IORING_REGISTER_ENABLE_RINGS)")
+    func enableTwice() throws {
+        guard let ring = try openRing() else { return }
+        #expect(throws: IoUringError.system(call: "io_uring_register(IORING_REGISTER_ENABLE_RINGS)", errno: EBADFD)) { try ring.enable() }
+    }
+}
