@@ -35,11 +35,15 @@ public final class IoUringRing {
     @usableFromInline let cqeFieldOffsets: (userData: Int, res: Int, flags: Int, big: Int)
     @usableFromInline let sqes: UnsafeMutableRawPointer
     @usableFromInline let sqPoll: Bool
+    /// 64-bit words in a 64-byte SQE (`io_uring_sqe.size / 8`).
+    @usableFromInline let sqeWords: Int
     /// Per SQE slot, the timespec a TIMEOUT/LINK_TIMEOUT in that slot points at.
     @usableFromInline let timespecs: UnsafeMutablePointer<KernelTimespec>
     /// Our SQ tail (ahead of the kernel's until submit), in memory of its own so that updating it
     /// needs no dynamic exclusivity check, as a class's stored `var` would.
     @usableFromInline let localTailCell: UnsafeMutablePointer<UInt32>
+    /// The kernel's SQ head as last read: it only moves forward, so a stale value errs on "full".
+    @usableFromInline let cachedHeadCell: UnsafeMutablePointer<UInt32>
     /// True while ``prepareInPlace(_:)`` runs its body (reentrancy guard).
     @usableFromInline let preparingCell: UnsafeMutablePointer<Bool>
     /// Our SQ tail.
@@ -130,6 +134,9 @@ public final class IoUringRing {
         // The SQ array maps ring positions to SQE indexes; the identity, written once.
         let array = (sqRing + Int(p.sq_off.array)).assumingMemoryBound(to: UInt32.self)
         for i in 0..<p.sq_entries { array[Int(i)] = i }
+        cachedHeadCell = .allocate(capacity: 1)
+        cachedHeadCell.initialize(to: ciouring_load_acquire(sqHead))
+        sqeWords = io_uring_sqe.size / 8
         preparingCell = .allocate(capacity: 1)
         preparingCell.initialize(to: false)
         localTailCell = .allocate(capacity: 1)
@@ -148,6 +155,7 @@ public final class IoUringRing {
         timespecs.deallocate()
         localTailCell.deallocate()
         preparingCell.deallocate()
+        cachedHeadCell.deallocate()
         if let b = registeredBuffers { munmap(b.baseAddress, b.count) }
     }
 
@@ -162,12 +170,20 @@ public final class IoUringRing {
     /// Prepared but not yet consumed by the kernel.
     @inlinable public var pendingSubmissions: UInt32 { localTail &- ciouring_load_acquire(sqHead) }
 
+    /// True when the SQ has room for one more entry (re-reading the kernel's head only when the cached one says full).
+    @inlinable
+    func hasRoom(_ tail: UInt32) -> Bool {
+        if tail &- cachedHeadCell.pointee < sqEntries { return true }
+        cachedHeadCell.pointee = ciouring_load_acquire(sqHead)
+        return tail &- cachedHeadCell.pointee < sqEntries
+    }
+
     /// Prepares the next request in a fresh zeroed ``SubmissionQueueEntry`` and copies it into the
     /// ring; false (and `body` is not called) when the submission queue is full. If `body` throws,
     /// nothing is queued.
     public func prepare<E: Error>(_ body: (inout SubmissionQueueEntry) throws(E) -> Void) throws(E) -> Bool {
         precondition(!preparingCell.pointee, "IoUringRing: prepare called from inside prepareInPlace")
-        guard localTail &- ciouring_load_acquire(sqHead) < sqEntries else { return false }
+        guard hasRoom(localTail) else { return false }
         var entry = SubmissionQueueEntry(size: sqeSize)
         try body(&entry)
         store(entry)
@@ -184,11 +200,12 @@ public final class IoUringRing {
     public func prepareInPlace<E: Error>(_ body: (inout io_uring_sqe) throws(E) -> Void) throws(E) -> Bool {
         precondition(!preparingCell.pointee, "IoUringRing: prepare or submit called from inside prepareInPlace")
         let tail = localTail
-        guard tail &- ciouring_load_acquire(sqHead) < sqEntries else { return false }
-        let slot = (sqes + Int(tail & sqMask) &* sqeSize).assumingMemoryBound(to: io_uring_sqe.self)
+        guard hasRoom(tail) else { return false }
+        let raw = sqes + Int(tail & sqMask) &* sqeSize
+        raw.initializeMemory(as: UInt64.self, repeating: 0, count: sqeWords)
+        let slot = raw.assumingMemoryBound(to: io_uring_sqe.self)
         preparingCell.pointee = true
         defer { preparingCell.pointee = false }
-        slot.pointee = io_uring_sqe()
         try body(&slot.pointee)
         if sqeSize > io_uring_sqe.size {
             (UnsafeMutableRawPointer(slot) + io_uring_sqe.size).storeBytes(of: InlineArray<8, UInt64>(repeating: 0), as: InlineArray<8, UInt64>.self)
@@ -201,7 +218,7 @@ public final class IoUringRing {
     /// A request made for 64-byte slots goes into a 128-byte slot with a zeroed second half.
     public func enqueue(_ entry: SubmissionQueueEntry) -> Bool {
         precondition(!preparingCell.pointee, "IoUringRing: enqueue called from inside prepareInPlace")
-        guard localTail &- ciouring_load_acquire(sqHead) < sqEntries else { return false }
+        guard hasRoom(localTail) else { return false }
         store(entry)
         return true
     }
