@@ -4,7 +4,7 @@
 # temporary directory), builds Benchmarks/ in release mode, runs every workload ROUNDS times,
 # alternating Swift and C, and prints medians and ratios. Needs cc and liburing-dev.
 set -euo pipefail
-OPS=${1:-2000000}
+OPS=${1:-4000000}
 ROUNDS=${2:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d)

@@ -284,8 +284,12 @@ final class AsyncRingDriver: @unchecked Sendable {
                 } else {
                     guard inFlight.count < capacity else { return }
                     request.userData = id
-                    while !ring.enqueue(request) { try ring.submit() }
-                    inFlight[id] = (waiter, owner)
+                    if request.size > ring.sqeSize {
+                        waiter.fail(IoUringError.payloadTooLarge(size: request.commandAreaSize, capacity: ring.sqeSize - io_uring_sqe.cmd_offset))
+                    } else {
+                        while try !ring.enqueue(request) { try ring.submit() }
+                        inFlight[id] = (waiter, owner)
+                    }
                 }
             case .cancel(let id):
                 if inFlight[id] != nil {

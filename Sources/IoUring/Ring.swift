@@ -215,9 +215,13 @@ public final class IoUringRing {
     }
 
     /// Copies a prepared request into the ring; false when the submission queue is full.
-    /// A request made for 64-byte slots goes into a 128-byte slot with a zeroed second half.
-    public func enqueue(_ entry: SubmissionQueueEntry) -> Bool {
+    /// A request made for 64-byte slots goes into a 128-byte slot with a zeroed second half; a
+    /// 128-byte request does not fit a 64-byte ring (``IoUringError/payloadTooLarge(size:capacity:)``).
+    public func enqueue(_ entry: SubmissionQueueEntry) throws(IoUringError) -> Bool {
         precondition(!preparingCell.pointee, "IoUringRing: enqueue called from inside prepareInPlace")
+        guard entry.size <= sqeSize else {
+            throw .payloadTooLarge(size: entry.commandAreaSize, capacity: sqeSize - io_uring_sqe.cmd_offset)
+        }
         guard hasRoom(localTail) else { return false }
         store(entry)
         return true

@@ -83,4 +83,18 @@ struct DefectTests {
         let c = try ring.waitCompletion()
         #expect(c.extra.count == 2 && c.userData == 3)
     }
+
+    @Test("a 128-byte request does not fit a 64-byte ring: enqueue refuses it instead of dropping 64 bytes of payload")
+    func oversizeRequest() async throws {
+        guard let ring = try openRing() else { return }
+        var big = SubmissionQueueEntry(size: 128)
+        big.prepareCommand(fd: 0, operation: 1, userData: 1)
+        #expect(throws: IoUringError.payloadTooLarge(size: 80, capacity: 16)) { try ring.enqueue(big) }
+        var small = SubmissionQueueEntry()
+        small.prepareNop(userData: 2)
+        #expect(try ring.enqueue(small))
+        let shared = try AsyncIoUring(entries: 8)
+        await #expect(throws: IoUringError.payloadTooLarge(size: 80, capacity: 16)) { try await shared.submit(big) }
+        #expect(try await shared.submit(small).res == 0)
+    }
 }

@@ -172,7 +172,7 @@ struct RingTests {
         }
         for i in 0..<10 { #expect(copied[i] == payload[i]) }
         #expect(try sqe.readCommand(as: Payload.self)[9] == payload[9])
-        #expect(ring.enqueue(sqe))
+        #expect(try ring.enqueue(sqe))
         try ring.submit(waitFor: 1)
         let cqe = try ring.waitCompletion()
         #expect(cqe.userData == 128 && cqe.res == 3)
