@@ -20,7 +20,7 @@ struct PrepTests {
         var back = [UInt8](repeating: 0, count: a.count + b.count)
         try a.withUnsafeBytes { pa in
             try b.withUnsafeBytes { pb in
-                var iov = [iovec(iov_base: UnsafeMutableRawPointer(mutating: pa.baseAddress), iov_len: pa.count),
+                let iov = [iovec(iov_base: UnsafeMutableRawPointer(mutating: pa.baseAddress), iov_len: pa.count),
                            iovec(iov_base: UnsafeMutableRawPointer(mutating: pb.baseAddress), iov_len: pb.count)]
                 try iov.withUnsafeBufferPointer { v in
                     #expect(ring.prepare { $0.prepareWritev(fd: fd, iovecs: v.baseAddress!, count: 2, offset: 0, userData: 2); $0.flags = .ioLink })

@@ -17,7 +17,7 @@ struct ReadmeExampleTests {
         let ret: Int32? = try withUnsafeMutablePointer(to: &value) { valuePointer in
             let ring = try IoUringRing(entries: 8, flags: [.sqe128, .cqe32, .singleIssuer])
             #expect(ring.supports(.IORING_OP_URING_CMD))
-            _ = try ring.prepare { sqe in
+            _ = ring.prepare { sqe in
                 sqe.prepareCommand(fd: socketFD,
                                    operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_GETSOCKOPT.rawValue),
                                    userData: 1)
