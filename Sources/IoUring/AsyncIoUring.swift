@@ -268,7 +268,12 @@ final class AsyncRingDriver: @unchecked Sendable {
                 if s.inbox.isEmpty { s.sleeping = true }
                 return s.sleeping
             }
-            try ring.submit(waitFor: sleep ? 1 : 0)
+            do {
+                try ring.submit(waitFor: sleep ? 1 : 0)
+            } catch {
+                // A signal interrupted the wait, or the kernel wants completions reaped first: not fatal.
+                guard error.errno == EINTR || error.errno == EAGAIN || error.errno == EBUSY else { throw error }
+            }
             try ring.reapCompletions { c throws(IoUringError) in try complete(c) }
             if sleep { shared.state.withLock { $0.sleeping = false } }
         }

@@ -17,21 +17,20 @@ public struct UringCommand {
     /// ``SubmissionQueueEntry/size``), calls `body` with it, and frees both afterwards.
     public static func withModel<R>(of request: SubmissionQueueEntry, _ body: (UringCommand) throws -> R) rethrows -> R {
         let bytes = io_uring_cmd.size + 2 * io_uring_sqe.size
-        return try withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 16) { buffer in
-            buffer.initializeMemory(as: UInt8.self, repeating: 0)
-            guard let base = buffer.baseAddress else { fatalError("temporary allocation has no address") }
-            let sqeAddress = base + io_uring_cmd.size
-            sqeAddress.storeBytes(of: request.sqe, as: io_uring_sqe.self)
-            if request.size > io_uring_sqe.size {
-                (sqeAddress + io_uring_sqe.size).storeBytes(of: request.ext, as: InlineArray<8, UInt64>.self)
-            }
-            var cmd = io_uring_cmd()
-            cmd.sqe = UInt64(UInt(bitPattern: sqeAddress))
-            cmd.cmd_op = request.sqe.cmd_op
-            cmd.flags = request.sqe.uring_cmd_flags
-            base.storeBytes(of: cmd, as: io_uring_cmd.self)
-            return try body(UringCommand(raw: base))
+        let base = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
+        defer { base.deallocate() }
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        let sqeAddress = base + io_uring_cmd.size
+        sqeAddress.storeBytes(of: request.sqe, as: io_uring_sqe.self)
+        if request.size > io_uring_sqe.size {
+            (sqeAddress + io_uring_sqe.size).storeBytes(of: request.ext, as: InlineArray<8, UInt64>.self)
         }
+        var cmd = io_uring_cmd()
+        cmd.sqe = UInt64(UInt(bitPattern: sqeAddress))
+        cmd.cmd_op = request.sqe.cmd_op
+        cmd.flags = request.sqe.uring_cmd_flags
+        base.storeBytes(of: cmd, as: io_uring_cmd.self)
+        return try body(UringCommand(raw: base))
     }
 
     /// The record, as a value.

@@ -241,3 +241,20 @@ struct RegisterErrorTests {
         #expect(throws: IoUringError.system(call: "io_uring_register(IORING_REGISTER_ENABLE_RINGS)", errno: EBADFD)) { try ring.enable() }
     }
 }
+
+@Suite("Registered buffers refuse bad requests")
+struct RegisterBufferTests {
+    @Test("zero buffers is EINVAL, a second registration is EBUSY, unregistering twice is harmless")
+    func badBufferRequests() throws {
+        guard let ring = try openRing() else { return }
+        #expect(throws: IoUringError.system(call: "io_uring_register(IORING_REGISTER_BUFFERS)", errno: EINVAL)) { try ring.registerBuffers(count: 0, size: 4096) }
+        #expect(throws: IoUringError.system(call: "io_uring_register(IORING_REGISTER_BUFFERS)", errno: EINVAL)) { try ring.registerBuffers(count: 1, size: 0) }
+        #expect(throws: IoUringError.system(call: "io_uring_register(IORING_REGISTER_BUFFERS)", errno: EOVERFLOW)) { try ring.registerBuffers(count: 2, size: Int.max) }
+        try ring.registerBuffers(count: 1, size: 100)
+        ring.withRegisteredBuffer(0) { #expect($0?.count == 100) }
+        #expect(throws: IoUringError.system(call: "io_uring_register(IORING_REGISTER_BUFFERS)", errno: EBUSY)) { try ring.registerBuffers(count: 1, size: 100) }
+        try ring.unregisterBuffers()
+        try ring.unregisterBuffers()
+        ring.withRegisteredBuffer(0) { #expect($0 == nil) }
+    }
+}
