@@ -167,16 +167,26 @@ final class AsyncRingShared: Sendable {
 
     /// Queues `message`, waking the owner when it sleeps; after shutdown a submission fails with ECANCELED.
     func send(_ message: AsyncRingMessage) {
-        let (wake, rejected): (Bool, AsyncRingMessage?) = state.withLock { s in
+        let (wake, rejected, cancelled): (Bool, AsyncRingMessage?, AsyncRingMessage?) = state.withLock { s in
             if s.closed {
-                if case .submit = message { return (false, message) }
-                return (false, nil)
+                if case .submit = message { return (false, message, nil) }
+                return (false, nil, nil)
             }
+            // Checked under the lock: a cancellation handler's `.cancel` can then never overtake this `.submit`.
+            if case .submit = message, Task.isCancelled { return (false, nil, message) }
             if case .shutdown = message { s.closed = true }
             s.inbox.append(message)
             let wake = s.sleeping
             s.sleeping = false
-            return (wake, nil)
+            return (wake, nil, nil)
+        }
+        if case .submit(let id, _, let waiter, _)? = cancelled {
+            // Never reached the kernel: answer as the kernel answers a cancelled request.
+            let c = CompletionQueueEntry(userData: id, res: -ECANCELED, flags: 0)
+            switch waiter {
+            case .single(let continuation): continuation.resume(returning: c)
+            case .stream(let stream): stream.yield(c); stream.finish()
+            }
         }
         if case .submit(_, _, let waiter, _)? = rejected {
             waiter.fail(IoUringError.system(call: "AsyncIoUring.submit", errno: ECANCELED))

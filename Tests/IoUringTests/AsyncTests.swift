@@ -70,4 +70,27 @@ struct AsyncTests {
         ring.shutdown()
         await #expect(throws: KernelErrno(rawValue: ECANCELED)) { try await pending.value }
     }
+
+    @Test("a task cancelled before its request reaches the ring gets -ECANCELED at once (no hang on a read that would block)")
+    func cancelledBeforeSubmit() async throws {
+        let ring = try AsyncIoUring(entries: 8)
+        let (r, w) = try makePipe()
+        defer { close(r); close(w) }
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await ring.read(fd: r, count: 8, offset: UInt64.max)
+        }
+        await #expect(throws: KernelErrno(rawValue: ECANCELED)) { try await task.value }
+        var request = SubmissionQueueEntry()
+        request.prepareNop(userData: 0)
+        let stream = Task { () -> [Int32] in
+            withUnsafeCurrentTask { $0?.cancel() }
+            var all: [Int32] = []
+            for try await c in ring.completions(of: request) { all.append(c.res) }
+            return all
+        }
+        let results = try await stream.value
+        #expect(results == [-ECANCELED] || results == [0])
+        ring.shutdown()
+    }
 }

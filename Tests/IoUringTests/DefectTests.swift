@@ -20,8 +20,8 @@ struct DefectTests {
     func sqPollWakeup() throws {
         guard let ring = try openRing(flags: .sqPoll, sqThreadIdle: 1) else { return }
         for round in 0..<3 {
-            // Long enough for a 1 ms idle thread to go to sleep.
-            usleep(100_000)
+            // Wait (up to 5 s, on a loaded machine) for the 1 ms-idle poll thread to go to sleep.
+            for _ in 0..<500 where !ring.sqRingFlags.contains(.needWakeup) { usleep(10_000) }
             #expect(ring.sqRingFlags.contains(.needWakeup), "round \(round): the poll thread should be asleep")
             #expect(ring.prepare { $0.prepareNop(userData: UInt64(500 + round)) })
             #expect(try ring.submit() == 1)
