@@ -18,14 +18,26 @@ public enum IoUringError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One line: what failed and the errno.
     public var description: String {
         switch self {
         case .invalidOpcode(let op):
-            return "opcode \(op.rawValue) is not IORING_OP_URING_CMD: no command payload (EINVAL)"
+            return "opcode \(op) is not IORING_OP_URING_CMD: no command payload (EINVAL)"
         case let .payloadTooLarge(size, capacity):
             return "a \(size)-byte payload does not fit the \(capacity)-byte area (EFAULT)"
         case let .system(call, e):
-            return "\(call) failed: \(String(cString: strerror(e))) (errno \(e))"
+            return "\(call) failed: \(KernelErrno(rawValue: e))"
         }
     }
+}
+
+/// An errno the kernel returned (a CQE's negative `res`, negated).
+public struct KernelErrno: Error, Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+    /// The positive errno value (`EBADF` is 9).
+    public var rawValue: Int32
+    /// The errno `rawValue`.
+    @inlinable public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `strerror` text and the number: `Bad file descriptor (errno 9)`.
+    public var description: String { "\(String(cString: strerror(rawValue))) (errno \(rawValue))" }
 }

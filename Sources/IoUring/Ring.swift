@@ -1,21 +1,15 @@
 import CIoUringSys
 import Glibc
 
-/// One completion, copied out of the CQ ring.
-public struct CompletionQueueEntry: Sendable, Equatable {
-    /// The SQE's `user_data`.
-    public var userData: UInt64
-    /// The result: a byte count or value on success, `-errno` on failure.
-    public var res: Int32
-    /// `IORING_CQE_F_*` flags.
-    public var flags: UInt32
-    /// With `IORING_SETUP_CQE32`: the 16 extra bytes (`big_cqe`), as two words; empty otherwise.
-    public var extra: [UInt64]
-}
-
-/// A minimal io_uring: `io_uring_setup`, the three mmaps and `io_uring_enter`, with every offset and
-/// size taken from the generated layouts (`io_uring_params`, `io_sqring_offsets`, `io_cqring_offsets`,
-/// `io_uring_sqe`, `io_uring_cqe`) and the generated `IORING_OFF_*` constants.
+/// An io_uring: `io_uring_setup`, the three mmaps and `io_uring_enter`, with every offset and size
+/// taken from the generated layouts (`io_uring_params`, `io_sqring_offsets`, `io_cqring_offsets`,
+/// `io_uring_sqe`, `io_uring_cqe`) and the generated `IORING_*` constants.
+///
+/// Threading model: a ring has one owner. It is a non-`Sendable` class, so Swift 6 lets only one
+/// isolation domain (a thread, a task, an actor) hold it; that owner prepares, submits and reaps.
+/// Requests are values (``SubmissionQueueEntry``) that ``prepare(_:)`` and ``enqueue(_:)`` copy into
+/// ring memory, so no reference into the ring outlives a call. To share one ring between many tasks,
+/// use ``AsyncIoUring``, whose private thread is the owner.
 public final class IoUringRing {
     /// The ring's file descriptor.
     public let fd: Int32
@@ -25,25 +19,78 @@ public final class IoUringRing {
     public let sqeSize: Int
     /// Bytes per CQE: 16, or 32 with CQE32.
     public let cqeSize: Int
+    /// The flags the ring was set up with.
+    public let setupFlags: SetupFlags
+
+    @usableFromInline let sqHead: UnsafeMutableRawPointer
+    @usableFromInline let sqTail: UnsafeMutableRawPointer
+    @usableFromInline let sqFlagsWord: UnsafeMutableRawPointer
+    @usableFromInline let sqMask: UInt32
+    @usableFromInline let sqEntries: UInt32
+    @usableFromInline let cqHead: UnsafeMutableRawPointer
+    @usableFromInline let cqTail: UnsafeMutableRawPointer
+    @usableFromInline let cqMask: UInt32
+    @usableFromInline let cqesBase: UnsafeMutableRawPointer
+    /// Offsets of `user_data`, `res` and `flags` in a CQE, from the generated `io_uring_cqe` table.
+    @usableFromInline let cqeFieldOffsets: (userData: Int, res: Int, flags: Int, big: Int)
+    @usableFromInline let sqes: UnsafeMutableRawPointer
+    @usableFromInline let sqPoll: Bool
+    /// 64-bit words in a 64-byte SQE (`io_uring_sqe.size / 8`).
+    @usableFromInline let sqeWords: Int
+    /// Per SQE slot, the timespec a TIMEOUT/LINK_TIMEOUT in that slot points at.
+    @usableFromInline let timespecs: UnsafeMutablePointer<KernelTimespec>
+    /// Our SQ tail (ahead of the kernel's until submit), in memory of its own so that updating it
+    /// needs no dynamic exclusivity check, as a class's stored `var` would.
+    @usableFromInline let localTailCell: UnsafeMutablePointer<UInt32>
+    /// The kernel's SQ head as last read: it only moves forward, so a stale value errs on "full".
+    @usableFromInline let cachedHeadCell: UnsafeMutablePointer<UInt32>
+    /// True while ``prepareInPlace(_:)`` runs its body (reentrancy guard).
+    @usableFromInline let preparingCell: UnsafeMutablePointer<Bool>
+    /// Our SQ tail.
+    @usableFromInline var localTail: UInt32 {
+        @inline(__always) get { localTailCell.pointee }
+        @inline(__always) set { localTailCell.pointee = newValue }
+    }
 
     let sqRing: UnsafeMutableRawPointer
     let sqRingSize: Int
     let cqRing: UnsafeMutableRawPointer
     let cqRingSize: Int
     let sharedRing: Bool
-    let sqes: UnsafeMutableRawPointer
     let sqesSize: Int
-    var localTail: UInt32
+    var registeredBuffers: UnsafeMutableRawBufferPointer?
+    var registeredBufferSize = 0
+    var registeredBufferLength = 0
 
     /// Sets up a ring of `entries` SQEs with `flags`; throws the errno of the failing call
     /// (ENOSYS or EPERM when this kernel or its configuration refuses io_uring).
-    public init(entries: UInt32, flags: SetupFlags = []) throws(IoUringError) {
+    ///
+    /// - `cqEntries`: CQ ring size (`IORING_SETUP_CQSIZE`, added for you); `.cqSize` without it means
+    ///   twice `entries`, the kernel's default.
+    /// - `sqThreadIdle`: with `.sqPoll`, milliseconds the kernel thread spins before it sleeps.
+    /// - `sqThreadCPU`: with `.sqPoll`, the CPU to pin it to (`IORING_SETUP_SQ_AFF`, added for you).
+    public init(entries: UInt32, flags: SetupFlags = [], cqEntries: UInt32? = nil,
+                sqThreadIdle: UInt32? = nil, sqThreadCPU: UInt32? = nil) throws(IoUringError) {
+        var flags = flags
         var p = io_uring_params()
+        if let cqEntries {
+            flags.insert(.cqSize)
+            p.cq_entries = cqEntries
+        } else if flags.contains(.cqSize) {
+            p.cq_entries = entries.multipliedReportingOverflow(by: 2).overflow ? entries : entries &* 2
+        }
+        if let sqThreadCPU {
+            flags.insert(.sqAffinity)
+            p.sq_thread_cpu = sqThreadCPU
+        }
+        if let sqThreadIdle { p.sq_thread_idle = sqThreadIdle }
         p.flags = flags.rawValue
         let fd = withUnsafeMutableBytes(of: &p.storage) { ciouring_setup(entries, $0.baseAddress) }
         guard fd >= 0 else { throw .system(call: "io_uring_setup", errno: -fd) }
         self.fd = fd
         self.params = p
+        setupFlags = flags
+        sqPoll = flags.contains(.sqPoll)
         sqeSize = flags.contains(.sqe128) ? 2 * io_uring_sqe.size : io_uring_sqe.size
         cqeSize = flags.contains(.cqe32) ? 2 * io_uring_cqe.size : io_uring_cqe.size
         sqRingSize = Int(p.sq_off.array) + Int(p.sq_entries) * MemoryLayout<UInt32>.size
@@ -71,7 +118,29 @@ public final class IoUringRing {
             cqRing = try map(cqRingSize, IORING_OFF_CQ_RING)
         }
         sqes = try map(sqesSize, IORING_OFF_SQES)
-        localTail = ciouring_load_acquire(sqRing + Int(p.sq_off.tail))
+        sqHead = sqRing + Int(p.sq_off.head)
+        sqTail = sqRing + Int(p.sq_off.tail)
+        sqFlagsWord = sqRing + Int(p.sq_off.flags)
+        sqMask = sqRing.load(fromByteOffset: Int(p.sq_off.ring_mask), as: UInt32.self)
+        sqEntries = p.sq_entries
+        cqHead = cqRing + Int(p.cq_off.head)
+        cqTail = cqRing + Int(p.cq_off.tail)
+        cqMask = cqRing.load(fromByteOffset: Int(p.cq_off.ring_mask), as: UInt32.self)
+        cqesBase = cqRing + Int(p.cq_off.cqes)
+        cqeFieldOffsets = (io_uring_cqe.offset(of: "user_data") ?? 0, io_uring_cqe.offset(of: "res") ?? 8,
+                           io_uring_cqe.offset(of: "flags") ?? 12, io_uring_cqe.big_cqe_offset)
+        timespecs = .allocate(capacity: Int(p.sq_entries))
+        timespecs.initialize(repeating: KernelTimespec(seconds: 0, nanoseconds: 0), count: Int(p.sq_entries))
+        // The SQ array maps ring positions to SQE indexes; the identity, written once.
+        let array = (sqRing + Int(p.sq_off.array)).assumingMemoryBound(to: UInt32.self)
+        for i in 0..<p.sq_entries { array[Int(i)] = i }
+        cachedHeadCell = .allocate(capacity: 1)
+        cachedHeadCell.initialize(to: ciouring_load_acquire(sqHead))
+        sqeWords = io_uring_sqe.size / 8
+        preparingCell = .allocate(capacity: 1)
+        preparingCell.initialize(to: false)
+        localTailCell = .allocate(capacity: 1)
+        localTailCell.initialize(to: ciouring_load_acquire(sqTail))
     }
 
     deinit {
@@ -83,63 +152,174 @@ public final class IoUringRing {
             munmap(cqRing, cqRingSize)
         }
         close(fd)
+        timespecs.deallocate()
+        localTailCell.deallocate()
+        preparingCell.deallocate()
+        cachedHeadCell.deallocate()
+        if let b = registeredBuffers { munmap(b.baseAddress, b.count) }
     }
 
-    /// The next free SQE slot, zeroed, or nil when the submission queue is full.
-    public func nextSQE() -> SubmissionQueueEntry? {
-        let head = ciouring_load_acquire(sqRing + Int(params.sq_off.head))
-        guard localTail &- head < params.sq_entries else { return nil }
-        let mask = sqRing.load(fromByteOffset: Int(params.sq_off.ring_mask), as: UInt32.self)
-        let index = localTail & mask
-        let entry = SubmissionQueueEntry(raw: sqes + Int(index) * sqeSize, size: sqeSize)
-        entry.clear()
-        // The SQ array maps ring positions to SQE indexes; use the identity.
-        (sqRing + Int(params.sq_off.array)).storeBytes(of: index, toByteOffset: Int(index) * 4, as: UInt32.self)
+    // MARK: Submission
+
+    /// The SQ ring's `flags` word (`IORING_SQ_NEED_WAKEUP`, `IORING_SQ_CQ_OVERFLOW`, `IORING_SQ_TASKRUN`).
+    public var sqRingFlags: SQRingFlags { SQRingFlags(rawValue: ciouring_load_acquire(sqFlagsWord)) }
+
+    /// Free SQ slots right now.
+    @inlinable public var freeSlots: UInt32 { sqEntries &- (localTail &- ciouring_load_acquire(sqHead)) }
+
+    /// Prepared but not yet consumed by the kernel.
+    @inlinable public var pendingSubmissions: UInt32 { localTail &- ciouring_load_acquire(sqHead) }
+
+    /// True when the SQ has room for one more entry (re-reading the kernel's head only when the cached one says full).
+    @inlinable
+    func hasRoom(_ tail: UInt32) -> Bool {
+        if tail &- cachedHeadCell.pointee < sqEntries { return true }
+        cachedHeadCell.pointee = ciouring_load_acquire(sqHead)
+        return tail &- cachedHeadCell.pointee < sqEntries
+    }
+
+    /// Prepares the next request in a fresh zeroed ``SubmissionQueueEntry`` and copies it into the
+    /// ring; false (and `body` is not called) when the submission queue is full. If `body` throws,
+    /// nothing is queued.
+    public func prepare<E: Error>(_ body: (inout SubmissionQueueEntry) throws(E) -> Void) throws(E) -> Bool {
+        precondition(!preparingCell.pointee, "IoUringRing: prepare called from inside prepareInPlace")
+        guard hasRoom(localTail) else { return false }
+        var entry = SubmissionQueueEntry(size: sqeSize)
+        try body(&entry)
+        store(entry)
+        return true
+    }
+
+    /// The fast path: `body` fills the next SQE slot in place (the first 64 bytes, through the
+    /// generated `io_uring_sqe` accessors and its `prepare…` helpers), which is zeroed first. The slot
+    /// is reachable only as the `inout` parameter, so it cannot outlive `body`; preparing or
+    /// submitting on the same ring from inside `body` traps. False (and `body` is not called) when
+    /// the submission queue is full. Requests that need ring-owned memory (timeouts) or the SQE128
+    /// command area go through ``prepare(_:)``.
+    @inlinable
+    public func prepareInPlace<E: Error>(_ body: (inout io_uring_sqe) throws(E) -> Void) throws(E) -> Bool {
+        precondition(!preparingCell.pointee, "IoUringRing: prepare or submit called from inside prepareInPlace")
+        let tail = localTail
+        guard hasRoom(tail) else { return false }
+        let raw = sqes + Int(tail & sqMask) &* sqeSize
+        raw.initializeMemory(as: UInt64.self, repeating: 0, count: sqeWords)
+        let slot = raw.assumingMemoryBound(to: io_uring_sqe.self)
+        preparingCell.pointee = true
+        defer { preparingCell.pointee = false }
+        try body(&slot.pointee)
+        if sqeSize > io_uring_sqe.size {
+            (UnsafeMutableRawPointer(slot) + io_uring_sqe.size).storeBytes(of: InlineArray<8, UInt64>(repeating: 0), as: InlineArray<8, UInt64>.self)
+        }
+        localTail = tail &+ 1
+        return true
+    }
+
+    /// Copies a prepared request into the ring; false when the submission queue is full.
+    /// A request made for 64-byte slots goes into a 128-byte slot with a zeroed second half; a
+    /// 128-byte request does not fit a 64-byte ring (``IoUringError/payloadTooLarge(size:capacity:)``).
+    public func enqueue(_ entry: SubmissionQueueEntry) throws(IoUringError) -> Bool {
+        precondition(!preparingCell.pointee, "IoUringRing: enqueue called from inside prepareInPlace")
+        guard entry.size <= sqeSize else {
+            throw .payloadTooLarge(size: entry.commandAreaSize, capacity: sqeSize - io_uring_sqe.cmd_offset)
+        }
+        guard hasRoom(localTail) else { return false }
+        store(entry)
+        return true
+    }
+
+    @usableFromInline
+    func store(_ entry: SubmissionQueueEntry) {
+        let index = Int(localTail & sqMask)
+        let slot = sqes + index &* sqeSize
+        var sqe = entry.sqe
+        if entry.hasTimespec {
+            (timespecs + index).pointee = entry.timespec
+            sqe.addr = UInt64(UInt(bitPattern: timespecs + index))
+        }
+        slot.storeBytes(of: sqe, as: io_uring_sqe.self)
+        if sqeSize > io_uring_sqe.size {
+            let ext = entry.size > io_uring_sqe.size ? entry.ext : InlineArray(repeating: 0)
+            (slot + io_uring_sqe.size).storeBytes(of: ext, as: InlineArray<8, UInt64>.self)
+        }
         localTail &+= 1
-        return entry
     }
 
-    /// Publishes the prepared SQEs (release on the SQ tail) and enters the kernel, waiting for
-    /// `waitFor` completions; returns how many SQEs the kernel consumed.
-    @discardableResult
+    /// Publishes the prepared SQEs (release on the SQ tail) and enters the kernel when it must:
+    /// to submit, to wait for `waitFor` completions, or to wake a sleeping SQPOLL thread
+    /// (`IORING_SQ_NEED_WAKEUP` → `IORING_ENTER_SQ_WAKEUP`). Returns how many SQEs were handed over.
+    @inlinable @discardableResult
     public func submit(waitFor: UInt32 = 0) throws(IoUringError) -> Int {
-        ciouring_store_release(sqRing + Int(params.sq_off.tail), localTail)
+        precondition(!preparingCell.pointee, "IoUringRing: submit called from inside prepareInPlace")
+        ciouring_store_release(sqTail, localTail)
         // Everything between the kernel's head and our tail, including SQEs an earlier failed enter left behind.
-        let toSubmit = localTail &- ciouring_load_acquire(sqRing + Int(params.sq_off.head))
-        let r = ciouring_enter(fd, toSubmit, waitFor, waitFor > 0 ? IORING_ENTER_GETEVENTS : 0)
+        let toSubmit = localTail &- ciouring_load_acquire(sqHead)
+        var flags: UInt32 = waitFor > 0 ? IORING_ENTER_GETEVENTS : 0
+        if sqPoll {
+            // The tail store must be visible before we read whether the poll thread sleeps.
+            ciouring_full_fence()
+            if ciouring_load_relaxed(sqFlagsWord) & IORING_SQ_NEED_WAKEUP != 0 { flags |= IORING_ENTER_SQ_WAKEUP }
+            if flags == 0 { return Int(toSubmit) }
+        } else if toSubmit == 0 && flags == 0 {
+            return 0
+        }
+        let r = ciouring_enter(fd, toSubmit, waitFor, flags)
         guard r >= 0 else { throw .system(call: "io_uring_enter", errno: -r) }
-        return Int(r)
+        return sqPoll ? Int(toSubmit) : Int(r)
     }
 
     /// Submits and waits until at least `count` completions are ready (`io_uring_submit_and_wait`).
-    @discardableResult
+    @inlinable @discardableResult
     public func submitAndWait(_ count: UInt32) throws(IoUringError) -> Int {
         try submit(waitFor: count)
+    }
+
+    // MARK: Completion
+
+    /// Takes the next completion, if one is ready.
+    @inlinable
+    public func popCompletion() -> CompletionQueueEntry? {
+        let head = cqHead.load(as: UInt32.self)
+        let tail = ciouring_load_acquire(cqTail)
+        guard head != tail else { return nil }
+        let c = readCompletion(head)
+        ciouring_store_release(cqHead, head &+ 1)
+        return c
+    }
+
+    @inlinable
+    func readCompletion(_ position: UInt32) -> CompletionQueueEntry {
+        let slot = UnsafeRawPointer(cqesBase + Int(position & cqMask) &* cqeSize)
+        let o = cqeFieldOffsets
+        var extra = BigCQE()
+        if cqeSize > io_uring_cqe.size {
+            extra = BigCQE(slot.load(fromByteOffset: o.big, as: UInt64.self), slot.load(fromByteOffset: o.big &+ 8, as: UInt64.self))
+        }
+        return CompletionQueueEntry(userData: slot.load(fromByteOffset: o.userData, as: UInt64.self),
+                                    res: slot.load(fromByteOffset: o.res, as: Int32.self),
+                                    flags: slot.load(fromByteOffset: o.flags, as: UInt32.self), extra: extra)
+    }
+
+    /// Calls `body` with every completion ready now, in ring order, and frees their slots at once
+    /// (`io_uring_for_each_cqe` + `io_uring_cq_advance`); returns how many there were.
+    @inlinable @discardableResult
+    public func reapCompletions<E: Error>(_ body: (CompletionQueueEntry) throws(E) -> Void) throws(E) -> Int {
+        let head = cqHead.load(as: UInt32.self)
+        let tail = ciouring_load_acquire(cqTail)
+        var position = head
+        defer { if position != head { ciouring_store_release(cqHead, position) } }
+        while position != tail {
+            let c = readCompletion(position)
+            position &+= 1
+            try body(c)
+        }
+        return Int(tail &- head)
     }
 
     /// Takes every completion that is ready now, in ring order.
     public func completions() -> [CompletionQueueEntry] {
         var all: [CompletionQueueEntry] = []
-        while let c = popCompletion() { all.append(c) }
+        reapCompletions { all.append($0) }
         return all
-    }
-
-    /// Takes the next completion, if one is ready.
-    public func popCompletion() -> CompletionQueueEntry? {
-        let headPtr = cqRing + Int(params.cq_off.head)
-        let head = headPtr.load(as: UInt32.self)
-        let tail = ciouring_load_acquire(cqRing + Int(params.cq_off.tail))
-        guard head != tail else { return nil }
-        let mask = cqRing.load(fromByteOffset: Int(params.cq_off.ring_mask), as: UInt32.self)
-        let slot = cqRing + Int(params.cq_off.cqes) + Int(head & mask) * cqeSize
-        let cqe = slot.loadUnaligned(as: io_uring_cqe.self)
-        var extra: [UInt64] = []
-        if cqeSize > io_uring_cqe.size {
-            let big = io_uring_cqe.big_cqe_offset
-            extra = (0..<((cqeSize - big) / 8)).map { slot.loadUnaligned(fromByteOffset: big + 8 * $0, as: UInt64.self) }
-        }
-        ciouring_store_release(headPtr, head &+ 1)
-        return CompletionQueueEntry(userData: cqe.user_data, res: cqe.res, flags: cqe.flags, extra: extra)
     }
 
     /// Waits for and takes the next completion.
@@ -149,5 +329,37 @@ public final class IoUringRing {
             let r = ciouring_enter(fd, 0, 1, IORING_ENTER_GETEVENTS)
             if r < 0 && -r != EINTR { throw .system(call: "io_uring_enter", errno: -r) }
         }
+    }
+
+    /// Waits at most `timeout` for the next completion (`IORING_ENTER_EXT_ARG` with a generated
+    /// `io_uring_getevents_arg`); nil when the time ran out. Also submits anything prepared.
+    public func waitCompletion(timeout: Duration) throws(IoUringError) -> CompletionQueueEntry? {
+        if let c = popCompletion() { return c }
+        _ = try wait(for: 1, timeout: timeout)
+        return popCompletion()
+    }
+
+    /// Submits what is prepared and waits until `count` completions are ready or `timeout` passed;
+    /// false on timeout. A signal ends the wait early without error (it returns true).
+    @discardableResult
+    public func wait(for count: UInt32, timeout: Duration) throws(IoUringError) -> Bool {
+        ciouring_store_release(sqTail, localTail)
+        let toSubmit = localTail &- ciouring_load_acquire(sqHead)
+        var flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG
+        if sqPoll {
+            ciouring_full_fence()
+            if ciouring_load_relaxed(sqFlagsWord) & IORING_SQ_NEED_WAKEUP != 0 { flags |= IORING_ENTER_SQ_WAKEUP }
+        }
+        var ts = KernelTimespec(timeout)
+        let r = withUnsafePointer(to: &ts) { tsp -> Int32 in
+            var arg = io_uring_getevents_arg()
+            arg.ts = UInt64(UInt(bitPattern: tsp))
+            return withUnsafeBytes(of: &arg.storage) { a in
+                ciouring_enter_arg(fd, toSubmit, count, flags, a.baseAddress, a.count)
+            }
+        }
+        if r >= 0 || -r == EINTR { return true }
+        if -r == ETIME { return false }
+        throw .system(call: "io_uring_enter", errno: -r)
     }
 }

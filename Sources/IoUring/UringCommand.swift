@@ -1,13 +1,37 @@
 /// A view of a kernel-internal `struct io_uring_cmd` laid out as on this target (the generated
-/// `io_uring_cmd`): what a uring_cmd driver sees. Its 32-byte `pdu` holds any per-request state
-/// a driver keeps, as any bitwise-copyable `T` that fits. Useful to kernel-side tooling and to tests
-/// that model a driver; the kernel's Rust `IoUringCmd` offers the same operations.
-public struct UringCommand: @unchecked Sendable {
+/// `io_uring_cmd`): what a uring_cmd driver sees. Its 32-byte `pdu` holds any per-request state a
+/// driver keeps, as any bitwise-copyable `T` that fits, and its `sqe` pointer leads to the request
+/// (``sqe(sqe128:)``, then ``SubmissionQueueEntryView/commandData(as:)``: the Rust `cmd.sqe().cmd_data::<T>()`).
+/// Useful to kernel-side tooling and to tests that model a driver.
+///
+/// Built over memory the caller owns (an unsafe pointer, so the caller vouches for its lifetime), or
+/// inside ``withModel(of:_:)``, which owns the memory for the duration of a closure. Not `Sendable`.
+public struct UringCommand {
     /// The first byte of the `io_uring_cmd`.
     public let raw: UnsafeMutableRawPointer
 
-    /// A view of the `io_uring_cmd.size` bytes at `raw`.
+    /// A view of the `io_uring_cmd.size` bytes at `raw`, which the caller keeps alive while it uses the view.
     public init(raw: UnsafeMutableRawPointer) { self.raw = raw }
+
+    /// Builds an `io_uring_cmd` whose `sqe` points at a copy of `request` (64 or 128 bytes, as its
+    /// ``SubmissionQueueEntry/size``), calls `body` with it, and frees both afterwards.
+    public static func withModel<R>(of request: SubmissionQueueEntry, _ body: (UringCommand) throws -> R) rethrows -> R {
+        let bytes = io_uring_cmd.size + 2 * io_uring_sqe.size
+        let base = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
+        defer { base.deallocate() }
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        let sqeAddress = base + io_uring_cmd.size
+        sqeAddress.storeBytes(of: request.sqe, as: io_uring_sqe.self)
+        if request.size > io_uring_sqe.size {
+            (sqeAddress + io_uring_sqe.size).storeBytes(of: request.ext, as: InlineArray<8, UInt64>.self)
+        }
+        var cmd = io_uring_cmd()
+        cmd.sqe = UInt64(UInt(bitPattern: sqeAddress))
+        cmd.cmd_op = request.sqe.cmd_op
+        cmd.flags = request.sqe.uring_cmd_flags
+        base.storeBytes(of: cmd, as: io_uring_cmd.self)
+        return try body(UringCommand(raw: base))
+    }
 
     /// The record, as a value.
     public var command: io_uring_cmd {
@@ -26,8 +50,14 @@ public struct UringCommand: @unchecked Sendable {
         nonmutating set { var c = command; c.flags = newValue; command = c }
     }
 
+    /// The SQE the command's `sqe` pointer names (nil when it is null), as a 64-byte view, or 128 with `sqe128`.
+    public func sqe(sqe128: Bool = false) -> SubmissionQueueEntryView? {
+        guard let p = UnsafeRawPointer(bitPattern: UInt(command.sqe)) else { return nil }
+        return SubmissionQueueEntryView(raw: p, size: sqe128 ? 2 * io_uring_sqe.size : io_uring_sqe.size)
+    }
+
     /// Where `pdu` starts and how big it is, from the generated offset table.
-    public static let pduField: ABIField = io_uring_cmd.field("pdu")!
+    public static let pduField: ABIField = io_uring_cmd.field("pdu") ?? ABIField("pdu", 32, 32)
 
     /// Reads the per-request data as a `T`; EFAULT-equivalent when `T` is larger than `pdu`.
     public func readPDU<T: BitwiseCopyable>(as type: T.Type = T.self) throws(IoUringError) -> T {
@@ -43,5 +73,37 @@ public struct UringCommand: @unchecked Sendable {
 
     func check(_ bytes: Int) throws(IoUringError) {
         guard bytes <= Self.pduField.size else { throw .payloadTooLarge(size: bytes, capacity: Self.pduField.size) }
+    }
+}
+
+/// A read-only view of an SQE in memory someone else owns (as a driver sees `ioucmd->sqe`). Not `Sendable`.
+public struct SubmissionQueueEntryView {
+    /// The first byte of the SQE.
+    public let raw: UnsafeRawPointer
+    /// 64, or 128 for an SQE128 ring.
+    public let size: Int
+
+    /// A view of `size` bytes at `raw` (64 or 128; anything else means 64).
+    public init(raw: UnsafeRawPointer, size: Int = io_uring_sqe.size) {
+        self.raw = raw
+        self.size = size == 2 * io_uring_sqe.size ? size : io_uring_sqe.size
+    }
+
+    /// The SQE copied out as a request value.
+    public var entry: SubmissionQueueEntry {
+        var e = SubmissionQueueEntry(size: size)
+        e.sqe = raw.loadUnaligned(as: io_uring_sqe.self)
+        if size > io_uring_sqe.size { e.ext = raw.loadUnaligned(fromByteOffset: io_uring_sqe.size, as: InlineArray<8, UInt64>.self) }
+        return e
+    }
+
+    /// The command payload as a `T` (`io_uring_sqe_cmd` / Rust `cmd_data`): EINVAL-equivalent unless
+    /// the opcode is URING_CMD, EFAULT-equivalent when `T` does not fit the command area.
+    public func commandData<T: BitwiseCopyable>(as type: T.Type = T.self) throws(IoUringError) -> T {
+        let opcode = io_uring_op(rawValue: UInt32(raw.load(as: UInt8.self)))
+        guard opcode == .IORING_OP_URING_CMD else { throw .invalidOpcode(opcode) }
+        let capacity = size - io_uring_sqe.cmd_offset
+        guard MemoryLayout<T>.size <= capacity else { throw .payloadTooLarge(size: MemoryLayout<T>.size, capacity: capacity) }
+        return raw.loadUnaligned(fromByteOffset: io_uring_sqe.cmd_offset, as: T.self)
     }
 }

@@ -4,8 +4,8 @@ import IoUring
 import Testing
 
 /// Opens a ring, or says why the kernel refused io_uring (the only reason a test may skip).
-func openRing(entries: UInt32 = 8, flags: SetupFlags = []) throws -> IoUringRing? {
-    let result = Result { () throws(IoUringError) -> IoUringRing in try IoUringRing(entries: entries, flags: flags) }
+func openRing(entries: UInt32 = 8, flags: SetupFlags = [], cqEntries: UInt32? = nil, sqThreadIdle: UInt32? = nil) throws -> IoUringRing? {
+    let result = Result { () throws(IoUringError) -> IoUringRing in try IoUringRing(entries: entries, flags: flags, cqEntries: cqEntries, sqThreadIdle: sqThreadIdle) }
     switch result {
     case .success(let ring):
         return ring
@@ -62,7 +62,7 @@ struct RingTests {
     @Test("IORING_OP_NOP completes with res 0 and the SQE's user_data")
     func nop() throws {
         guard let ring = try openRing() else { return }
-        for i in 0..<3 { ring.nextSQE()!.prepareNop(userData: 0xABCD_0000 + UInt64(i)) }
+        for i in 0..<3 { #expect(ring.prepare { $0.prepareNop(userData: 0xABCD_0000 + UInt64(i)) }) }
         #expect(try ring.submit(waitFor: 3) == 3)
         let cqes = (0..<3).compactMap { _ in ring.popCompletion() }
         #expect(cqes.map(\.userData).sorted() == [0xABCD_0000, 0xABCD_0001, 0xABCD_0002])
@@ -81,7 +81,7 @@ struct RingTests {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 64)
         try buffer.withUnsafeMutableBytes { b in
-            ring.nextSQE()!.prepareRead(fd: fd, buffer: b.baseAddress!, count: 64, offset: 7, userData: 42)
+            #expect(ring.prepare { $0.prepareRead(fd: fd, buffer: b.baseAddress!, count: 64, offset: 7, userData: 42) })
             try ring.submit(waitFor: 1)
         }
         let cqe = try ring.waitCompletion()
@@ -95,7 +95,7 @@ struct RingTests {
         guard let ring = try openRing() else { return }
         var buffer = [UInt8](repeating: 0, count: 8)
         try buffer.withUnsafeMutableBytes { b in
-            ring.nextSQE()!.prepareRead(fd: 987_654, buffer: b.baseAddress!, count: 8, offset: 0, userData: 7)
+            #expect(ring.prepare { $0.prepareRead(fd: 987_654, buffer: b.baseAddress!, count: 8, offset: 0, userData: 7) })
             try ring.submit(waitFor: 1)
         }
         let cqe = try ring.waitCompletion()
@@ -112,8 +112,7 @@ struct RingTests {
         usleep(20_000)
         var queued: Int32 = 0
         #expect(ioctl(server, UInt(FIONREAD), &queued) == 0)
-        let sqe = ring.nextSQE()!
-        sqe.prepareCommand(fd: server, operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_SIOCINQ.rawValue), userData: 1)
+        #expect(ring.prepare { $0.prepareCommand(fd: server, operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_SIOCINQ.rawValue), userData: 1) })
         try ring.submit(waitFor: 1)
         let cqe = try ring.waitCompletion()
         #expect(queued == Int32(message.count))
@@ -131,14 +130,13 @@ struct RingTests {
         #expect(getsockopt(server, level, name, &expected, &expectedLen) == 0)
         var value: Int32 = -1
         try withUnsafeMutablePointer(to: &value) { v in
-            let sqe = ring.nextSQE()!
-            sqe.prepareCommand(fd: server, operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_GETSOCKOPT.rawValue), userData: 2)
-            sqe.update {
-                $0.level = UInt32(bitPattern: level)
-                $0.optname = UInt32(bitPattern: name)
-                $0.optlen = 4
-                $0.optval = UInt64(UInt(bitPattern: v))
-            }
+            #expect(ring.prepare {
+                $0.prepareCommand(fd: server, operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_GETSOCKOPT.rawValue), userData: 2)
+                $0.sqe.level = UInt32(bitPattern: level)
+                $0.sqe.optname = UInt32(bitPattern: name)
+                $0.sqe.optlen = 4
+                $0.sqe.optval = UInt64(UInt(bitPattern: v))
+            })
             try ring.submit(waitFor: 1)
         }
         let cqe = try ring.waitCompletion()
@@ -161,19 +159,20 @@ struct RingTests {
         defer { close(client); close(server) }
         #expect(write(client, "abc", 3) == 3)
         usleep(20_000)
-        let sqe = ring.nextSQE()!
+        var sqe = SubmissionQueueEntry(size: ring.sqeSize)
         sqe.prepareCommand(fd: server, operation: UInt32(io_uring_socket_op.SOCKET_URING_OP_SIOCINQ.rawValue), userData: 128)
         #expect(sqe.commandAreaSize == 80)
         // An 80-byte payload: too big for a 64-byte SQE, exactly the command area here.
         typealias Payload = InlineArray<10, UInt64>
         let payload = Payload { UInt64(0x1111_1111_1111_1111) &* UInt64($0 + 1) }
         try sqe.writeCommand(payload)
-        // The bytes landed at cmd's C offset and run to the very end of the 128-byte slot.
-        let slot = UnsafeRawBufferPointer(start: sqe.raw, count: 128)
-        for i in 0..<10 {
-            #expect(slot.loadUnaligned(fromByteOffset: io_uring_sqe.cmd_offset + 8 * i, as: UInt64.self) == payload[i])
+        // The bytes land at cmd's C offset and run to the very end of the 128-byte slot.
+        let copied = UringCommand.withModel(of: sqe) { cmd in
+            (0..<10).map { i in cmd.sqe(sqe128: true)!.raw.loadUnaligned(fromByteOffset: io_uring_sqe.cmd_offset + 8 * i, as: UInt64.self) }
         }
+        for i in 0..<10 { #expect(copied[i] == payload[i]) }
         #expect(try sqe.readCommand(as: Payload.self)[9] == payload[9])
+        #expect(try ring.enqueue(sqe))
         try ring.submit(waitFor: 1)
         let cqe = try ring.waitCompletion()
         #expect(cqe.userData == 128 && cqe.res == 3)
@@ -187,13 +186,12 @@ extension RingTests {
         guard let ring = try openRing(flags: [.cqe32]) else { return }
         // IORING_NOP_CQE32 (1U << 5) is Linux 6.18 uapi, newer than the generated 6.12 layout, hence typed here.
         let nopCQE32: UInt32 = 1 << 5
-        let sqe = ring.nextSQE()!
-        sqe.prepareNop(userData: 32)
-        sqe.update {
-            $0.nop_flags = nopCQE32
-            $0.off = 0x0102_0304_0506_0708
-            $0.addr = 0x1112_1314_1516_1718
-        }
+        #expect(ring.prepare {
+            $0.prepareNop(userData: 32)
+            $0.sqe.nop_flags = nopCQE32
+            $0.sqe.off = 0x0102_0304_0506_0708
+            $0.sqe.addr = 0x1112_1314_1516_1718
+        })
         try ring.submitAndWait(1)
         let cqe = try ring.waitCompletion()
         #expect(cqe.userData == 32)
@@ -206,20 +204,19 @@ extension RingTests {
         }
     }
 
-    @Test("SQE slots are 64 bytes apart, 128 with SQE128; a full submission queue gives no slot")
+    @Test("SQE slots are 64 bytes, 128 with SQE128; a full submission queue takes no request")
     func slots() throws {
         for (flags, stride) in [(SetupFlags(), io_uring_sqe.size), (SetupFlags.sqe128, 2 * io_uring_sqe.size)] {
             guard let ring = try openRing(entries: 4, flags: flags) else { return }
             #expect(ring.params.sq_entries == 4)
-            let entries = (0..<4).map { _ in ring.nextSQE() }
-            #expect(entries.allSatisfy { $0 != nil })
-            #expect(ring.nextSQE() == nil, "the queue holds sq_entries SQEs")
-            let bases = entries.compactMap { $0?.raw }
-            #expect(zip(bases, bases.dropFirst()).allSatisfy { $1 - $0 == stride })
-            for (i, e) in entries.enumerated() { e!.prepareNop(userData: UInt64(i)) }
+            #expect(ring.sqeSize == stride)
+            for i in 0..<4 { #expect(ring.prepare { $0.prepareNop(userData: UInt64(i)) }) }
+            var called = false
+            #expect(!ring.prepare { _ in called = true }, "the queue holds sq_entries SQEs")
+            #expect(!called, "a full queue does not run the body")
             #expect(try ring.submitAndWait(4) == 4)
             #expect(ring.completions().map(\.userData) == [0, 1, 2, 3])
-            #expect(ring.nextSQE() != nil, "consumed slots are free again")
+            #expect(ring.prepare { $0.prepareNop(userData: 9) }, "consumed slots are free again")
         }
     }
 }
@@ -228,9 +225,7 @@ extension RingTests {
 struct PayloadTests {
     @Test("reading or writing a payload of a non-URING_CMD SQE is the EINVAL-equivalent")
     func notUringCmd() throws {
-        let slot = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
-        defer { slot.deallocate() }
-        let sqe = SubmissionQueueEntry(raw: slot)
+        var sqe = SubmissionQueueEntry()
         sqe.prepareNop(userData: 1)
         #expect(throws: IoUringError.invalidOpcode(.IORING_OP_NOP)) { try sqe.readCommand(as: UInt64.self) }
         #expect(throws: IoUringError.invalidOpcode(.IORING_OP_NOP)) { try sqe.writeCommand(UInt8(1)) }
@@ -240,9 +235,7 @@ struct PayloadTests {
     @Test("a payload larger than the command area is the EFAULT-equivalent: 16 bytes in a 64-byte SQE, 80 in a 128-byte one")
     func tooLarge() throws {
         for size in [64, 128] {
-            let slot = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-            defer { slot.deallocate() }
-            let sqe = SubmissionQueueEntry(raw: slot, size: size)
+            var sqe = SubmissionQueueEntry(size: size)
             sqe.prepareCommand(fd: 3, operation: 9, userData: 1)
             let area = size - io_uring_sqe.cmd_offset
             #expect(sqe.commandAreaSize == area)
@@ -255,6 +248,7 @@ struct PayloadTests {
             let full = [UInt8](repeating: 0x5A, count: area)
             try sqe.withCommandArea { $0.copyBytes(from: full) }
             #expect(try sqe.withCommandArea { Array($0) } == full)
+            #expect(try sqe.readCommand(as: UInt8.self) == 0x5A)
             #expect(sqe.commandOperation == 9 && sqe.fd == 3)
         }
     }
