@@ -7,6 +7,8 @@ PKGS=(
   libc6-dev-i386-cross libc6-dev-arm64-cross libc6-dev-armhf-cross
   binutils xz-utils librsvg2-bin bindgen hyperfine
   dwarves bpftool
+  zlib1g-dev libx11-dev x11proto-dev libfreetype-dev libexpat1-dev libsqlite3-dev liblzma-dev libbz2-dev
+  libpng-dev libxml2-dev libxcb1-dev libncurses-dev uuid-dev libyaml-dev libegl-dev libgl-dev libfontconfig-dev libbrotli-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do
