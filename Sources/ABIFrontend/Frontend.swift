@@ -244,36 +244,42 @@ public enum Frontend {
 
         // Macros: the definition in effect after the last header is the last one; its text and its value belong together.
         let macroCursors = topLevel.filter { $0.kind == CXCursor_MacroDefinition && !$0.isMacroBuiltin }
-        var selectedMacros: [(cursor: Cursor, name: String, header: String)] = []
-        var lastDefinition: [String: Int] = [:]
+        // Every definition of each name that a selected header defines, in order (nil header: another header's).
+        var definitions: [String: [(cursor: Cursor, header: String?)]] = [:]
+        var order: [String] = []
         for c in macroCursors {
             let name = c.spelling
             if let header = reader.label(of: c, files: &files) {
                 if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
-                selectedMacros.append((c, name, header))
-                lastDefinition[name] = selectedMacros.count - 1
-            } else if lastDefinition[name] != nil {
-                lastDefinition[name] = -1   // redefined later by a header that is not selected
+                if definitions[name] == nil { order.append(name) }
+                definitions[name, default: []].append((c, header))
+            } else if definitions[name] != nil {
+                definitions[name, default: []].append((c, nil))
             }
         }
         var candidates: [(name: String, definition: String, header: String)] = []
-        for (i, m) in selectedMacros.enumerated() {
-            guard let last = lastDefinition[m.name], last == i || last == -1 else { continue }
-            if last == -1 && selectedMacros.lastIndex(where: { $0.name == m.name }) != i { continue }
-            let definition = reader.macroDefinition(m.cursor, name: m.name, files: &files) ?? joinTokens(Array(tu.tokens(of: m.cursor).dropFirst()))
-            if last == -1 {
-                reader.skipped.append(SkippedMacro(name: m.name, definition: definition, reason: "redefined later by a header that is not selected"))
+        for name in order {
+            guard let defs = definitions[name], let last = defs.last else { continue }
+            func text(_ c: Cursor) -> String {
+                reader.macroDefinition(c, name: name, files: &files) ?? joinTokens(Array(tu.tokens(of: c).dropFirst()))
+            }
+            // The definition in effect after the last header is the last one: its text and its value belong
+            // together. An identical redefinition changes nothing, so the first of equal definitions names the header.
+            let effective = text(last.cursor)
+            let chosen = defs.count == 1 ? last : defs.first { $0.header != nil && $0.cursor.isMacroFunctionLike == last.cursor.isMacroFunctionLike && text($0.cursor) == effective } ?? last
+            guard let header = chosen.header else {
+                reader.skipped.append(SkippedMacro(name: name, definition: effective, reason: "redefined differently by a header that is not selected"))
                 continue
             }
-            if m.cursor.isMacroFunctionLike {
-                reader.skipped.append(SkippedMacro(name: m.name, definition: definition, reason: "function-like macro"))
+            if chosen.cursor.isMacroFunctionLike {
+                reader.skipped.append(SkippedMacro(name: name, definition: effective, reason: "function-like macro"))
                 continue
             }
-            if definition.isEmpty {
-                reader.skipped.append(SkippedMacro(name: m.name, definition: "", reason: "expands to nothing"))
+            if effective.isEmpty {
+                reader.skipped.append(SkippedMacro(name: name, definition: "", reason: "expands to nothing"))
                 continue
             }
-            candidates.append((m.name, definition, m.header))
+            candidates.append((name, effective, header))
         }
         Trace.mark("collect \(candidates.count) macros")
         if !candidates.isEmpty {
