@@ -63,6 +63,13 @@ public enum Frontend {
     /// does not compile with the others is parsed in a translation unit of its own, and one that does
     /// not compile alone either is skipped and listed in ``ABISnapshot/unsupported`` with clang's first
     /// error; without it, the first error is thrown.
+    ///
+    /// Names: a struct or union tag keeps its name; an untagged typedef'd record whose name a tag also
+    /// has (`struct bar` and `typedef struct {…} bar`) is named `bar_t` (then `bar_t_`, … while taken),
+    /// its `cName` staying `bar`. The element of an array of an unnamed struct or union becomes a
+    /// record named `<outer>_<member>` with a `__typeof__` C name, linked from the member's type.
+    /// Macros whose value changes when the headers see gcc's predefined macros instead of clang's,
+    /// and 128-bit ones, are listed in ``ABISnapshot/skippedMacros``.
     public static func parse(_ options: ParseOptions) throws -> ABISnapshot {
         for dir in options.includeDirectories {
             var isDir: ObjCBool = false
@@ -128,10 +135,11 @@ public enum Frontend {
         let triple = results.map(\.triple).first { !$0.isEmpty } ?? ""
         let groups = results.flatMap(\.groups)
 
+        let records = reader.finalRecords()   // may list dropped records in `unsupported`
         var snapshot = ABISnapshot(target: triple, headers: options.headers,
                                    includeDirectories: options.includeDirectories,
                                    preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
-                                   records: reader.finalRecords(), constants: reader.constants,
+                                   records: records, constants: reader.constants,
                                    skippedMacros: reader.skipped, unsupported: reader.unsupported)
         if groups.count > 1 { snapshot.headerGroups = groups }
         snapshot.normalize()

@@ -40,10 +40,4 @@ enum LargeStack {
             return outcome.result.withLock { $0 } ?? .failure(FrontendError(file: "<internal>", message: "a parser thread ended without a result"))
         }
     }
-
-    /// Runs one job on a large-stack thread and returns (or throws) its result.
-    static func run<T: Sendable>(_ job: @escaping @Sendable () throws -> T) throws -> T {
-        guard let r = run([job]).first else { throw FrontendError(file: "<internal>", message: "no result") }
-        return try r.get()
-    }
 }
