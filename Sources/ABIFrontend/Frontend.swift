@@ -74,7 +74,7 @@ public enum Frontend {
         for dir in options.includeDirectories {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw FrontendError(file: dir, message: "include directory does not exist")
+                throw FrontendError(file: displayName(dir), message: "include directory does not exist")
             }
         }
         guard !options.headers.isEmpty else { throw FrontendError(file: "<command line>", message: "no header selected") }
@@ -105,7 +105,7 @@ public enum Frontend {
                 if let dir = candidates.first(where: isDirectory) {
                     throw FrontendError(file: shown, message: "is a directory (\(displayName(dir))), not a header; a wildcard like '\(shown)/*.h' selects the headers in it")
                 }
-                let dirs = searchList.isEmpty ? "no include directory given" : "looked in " + searchList.joined(separator: ", ")
+                let dirs = searchList.isEmpty ? "no include directory given" : "looked in " + searchList.map(displayName).joined(separator: ", ")
                 throw FrontendError(file: shown, message: "header not found (\(dirs))")
             }
             let real = realPath(found)
