@@ -40,6 +40,11 @@ struct ClangDiagnostic {
     var oneLine: String { "\(file):\(line):\(column): \(message)" }
 }
 
+/// libclang returned no translation unit (1: failure, e.g. an unknown target; 2: crashed; 3: bad arguments).
+struct UnitFailure: Error {
+    var code: Int
+}
+
 /// An owned libclang index plus one parsed translation unit.
 final class TranslationUnit {
     let index: CXIndex
@@ -68,7 +73,7 @@ final class TranslationUnit {
         }
         guard code == CXError_Success, let out else {
             clang_disposeIndex(index)
-            throw FrontendError(file: path, message: "libclang could not parse the file (error code \(code.rawValue))")
+            throw UnitFailure(code: Int(code.rawValue))
         }
         tu = out
     }

@@ -38,6 +38,9 @@ public struct ParseOptions: Sendable {
         var args = ["-x", "c", "-std=gnu11", "-w", "-ferror-limit=0"]
         if let target { args += ["-target", target] }
         for dir in includeDirectories { args += ["-I", dir] }
+        // The target's own headers (multiarch, cross), after the system directories; clang drops the
+        // duplicate when it searches them already.
+        for dir in SearchPath.targetDirectories(target: target) { args += ["-idirafter", dir] }
         return args + extraArguments
     }
 }
@@ -60,33 +63,64 @@ public enum Frontend {
     /// does not compile with the others is parsed in a translation unit of its own, and one that does
     /// not compile alone either is skipped and listed in ``ABISnapshot/unsupported`` with clang's first
     /// error; without it, the first error is thrown.
+    ///
+    /// Names: a struct or union tag keeps its name; an untagged typedef'd record whose name a tag also
+    /// has (`struct bar` and `typedef struct {…} bar`) is named `bar_t` (then `bar_t_`, … while taken),
+    /// its `cName` staying `bar`. The element of an array of an unnamed struct or union becomes a
+    /// record named `<outer>_<member>` with a `__typeof__` C name, linked from the member's type.
+    /// Macros whose value changes when the headers see gcc's predefined macros instead of clang's,
+    /// and 128-bit ones, are listed in ``ABISnapshot/skippedMacros``.
     public static func parse(_ options: ParseOptions) throws -> ABISnapshot {
         for dir in options.includeDirectories {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw FrontendError(file: dir, message: "include directory does not exist")
+                throw FrontendError(file: displayName(dir), message: "include directory does not exist")
             }
         }
         guard !options.headers.isEmpty else { throw FrontendError(file: "<command line>", message: "no header selected") }
+        if let target = options.target {
+            do { _ = try TranslationUnit(path: mainName, contents: "", arguments: ["-x", "c", "-target", target], detailedPreprocessing: false) }
+            catch { throw FrontendError(file: "--target \(displayName(target))", message: "clang does not know this target triple") }
+        }
         // Resolve each selected header to a real path, as the compiler's search would.
+        let searchList = options.includeDirectories + SearchPath.systemDirectories(target: options.target)
         var resolved: [(label: String, path: String)] = []
         for header in options.headers {
-            let found: String?
+            let shown = displayName(header)
+            if header.isEmpty { throw FrontendError(file: "--header ''", message: "empty header name") }
+            if let bad = header.first(where: { $0 == "\"" || $0.isNewline || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false) }) {
+                throw FrontendError(file: shown, message: "header name contains \(bad == "\"" ? "a double quote" : "a control character"), which an #include line cannot name")
+            }
+            var candidates: [String]
             if header.hasPrefix("/") {
-                found = FileManager.default.fileExists(atPath: header) ? header : nil
+                candidates = [header]
             } else {
-                found = options.includeDirectories.map { ($0 as NSString).appendingPathComponent(header) }
-                    .first { FileManager.default.fileExists(atPath: $0) }
+                candidates = searchList.map { ($0 as NSString).appendingPathComponent(header) }
             }
-            guard let found else {
-                let dirs = options.includeDirectories.isEmpty ? "no include directory given" : "looked in " + options.includeDirectories.joined(separator: ", ")
-                throw FrontendError(file: header, message: "header not found (\(dirs))")
+            func isDirectory(_ path: String) -> Bool {
+                var isDir: ObjCBool = false
+                return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
             }
-            resolved.append((header, realPath(found)))
+            guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) && !isDirectory($0) }) else {
+                if let dir = candidates.first(where: isDirectory) {
+                    throw FrontendError(file: shown, message: "is a directory (\(displayName(dir))), not a header; a wildcard like '\(shown)/*.h' selects the headers in it")
+                }
+                let dirs = searchList.isEmpty ? "no include directory given" : "looked in " + searchList.map(displayName).joined(separator: ", ")
+                throw FrontendError(file: shown, message: "header not found (\(dirs))")
+            }
+            let real = realPath(found)
+            if real.contains(where: { $0 == "\"" || $0.isNewline }) {
+                throw FrontendError(file: shown, message: "the header's path (\(displayName(real))) contains a double quote or a line break, which an #include line cannot name")
+            }
+            resolved.append((header, real))
+        }
+        for prelude in options.preludeHeaders where prelude.contains(where: { $0 == ">" || $0.isNewline || $0 == "\"" }) || prelude.isEmpty {
+            throw FrontendError(file: "--include \(displayName(prelude))", message: "a header name for #include <...> cannot be empty or contain '>', '\"' or a line break")
         }
 
         // Large sets are split in two halves parsed on two threads; the halves merge in header order,
-        // so the result is the same as one pass.
+        // so the result is the same as one pass. Each part runs on a thread of its own with a large
+        // stack (deeply nested expressions recurse deeply in clang) and returns its own result.
         let chunks: [[(label: String, path: String)]]
         if options.skipBrokenHeaders && resolved.count >= 64 && ProcessInfo.processInfo.activeProcessorCount > 1 {
             let mid = resolved.count / 2
@@ -94,38 +128,36 @@ public enum Frontend {
         } else {
             chunks = [resolved]
         }
-        final class Slot: @unchecked Sendable {
-            var reader: Reader
-            var triple = ""
-            var error: Error?
-            var groups: [[String]] = []
-            init(_ r: Reader) { reader = r }
-        }
-        let slots = chunks.map { _ in Slot(Reader(selected: [:], recordFilters: options.recordFilters)) }
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { i in
-            do { slots[i].groups = try parseChunk(chunks[i], options: options, reader: &slots[i].reader, triple: &slots[i].triple) }
-            catch { slots[i].error = error }
-        }
-        if let error = slots.compactMap(\.error).first { throw error }
-        var reader = slots[0].reader
-        for slot in slots.dropFirst() { reader.merge(slot.reader) }
-        let triple = slots[0].triple.isEmpty ? slots.last!.triple : slots[0].triple
-        let groups = slots.flatMap(\.groups)
+        let jobs: [@Sendable () throws -> ChunkResult] = chunks.map { chunk in { try parseChunk(chunk, options: options) } }
+        let results = try LargeStack.run(jobs).map { try $0.get() }
+        guard var reader = results.first?.reader else { throw FrontendError(file: "<command line>", message: "no header selected") }
+        for r in results.dropFirst() { reader.merge(r.reader) }
+        let triple = results.map(\.triple).first { !$0.isEmpty } ?? ""
+        let groups = results.flatMap(\.groups)
 
+        let records = reader.finalRecords()   // may list dropped records in `unsupported`
         var snapshot = ABISnapshot(target: triple, headers: options.headers,
                                    includeDirectories: options.includeDirectories,
                                    preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
-                                   records: reader.records, constants: reader.constants,
+                                   records: records, constants: reader.constants,
                                    skippedMacros: reader.skipped, unsupported: reader.unsupported)
         if groups.count > 1 { snapshot.headerGroups = groups }
         snapshot.normalize()
         return snapshot
     }
 
+    /// What one part of the header list gave.
+    struct ChunkResult: Sendable {
+        var reader: Reader
+        var triple: String
+        var groups: [[String]]
+    }
+
     /// Parses a list of headers: together in one translation unit, and those that fail together alone.
     /// Returns the groups of header labels that were parsed together.
-    static func parseChunk(_ resolved: [(label: String, path: String)], options: ParseOptions, reader: inout Reader,
-                           triple: inout String) throws -> [[String]] {
+    static func parseChunk(_ resolved: [(label: String, path: String)], options: ParseOptions) throws -> ChunkResult {
+        var reader = Reader(selected: [:], recordFilters: options.recordFilters)
+        var triple = ""
         var groups: [[String]] = []
         var pending = resolved
         var alone: [(label: String, path: String)] = []
@@ -150,7 +182,7 @@ public enum Frontend {
                 groups.append([header.label])
             }
         }
-        return groups
+        return ChunkResult(reader: reader, triple: triple, groups: groups)
     }
 
     /// The result of parsing a group of headers in one translation unit.
@@ -160,46 +192,102 @@ public enum Frontend {
         case failed(FrontendError, culprits: Set<String>)
     }
 
+    /// The name of the synthesized main file; errors located in it are reported against the user's arguments.
+    static let mainName = "/abigen-input/main.c"
+
+    /// Predefined-macro changes that make clang look like gcc to the headers (the compiler C code is
+    /// usually built with): macros whose value changes under them are compiler-dependent.
+    static let gccIdentity = ["-U__clang__", "-U__clang_major__", "-U__clang_minor__", "-U__clang_patchlevel__",
+                              "-U__clang_version__", "-D__GNUC__=12", "-D__GNUC_MINOR__=2", "-D__GNUC_PATCHLEVEL__=0"]
+
+    /// An error clang reported, with a location in the main file translated to the argument that put the line there.
+    static func frontendError(_ err: ClangDiagnostic, headers: [(label: String, path: String)], options: ParseOptions) -> FrontendError {
+        guard err.file == mainName else {
+            return FrontendError(file: displayName("\(err.file):\(err.line):\(err.column)"), message: "error: \(displayName(err.message))")
+        }
+        let line = err.line - 1
+        if line >= 0 && line < options.preludeHeaders.count {
+            return FrontendError(file: "--include \(displayName(options.preludeHeaders[line]))", message: "error: \(displayName(err.message))")
+        }
+        let h = line - options.preludeHeaders.count
+        if h >= 0 && h < headers.count {
+            return FrontendError(file: displayName(headers[h].label), message: "error: \(displayName(err.message))")
+        }
+        return FrontendError(file: headers.map { displayName($0.label) }.joined(separator: ", "), message: "error: \(displayName(err.message))")
+    }
+
+    /// Parses the synthesized main file; a failure names the headers, not the internal file.
+    static func unit(_ contents: String, arguments: [String], detailed: Bool, headers: [(label: String, path: String)]) throws -> TranslationUnit {
+        do {
+            return try TranslationUnit(path: mainName, contents: contents, arguments: arguments, detailedPreprocessing: detailed)
+        } catch let failure as UnitFailure {
+            let names = headers.map { displayName($0.label) }.joined(separator: ", ")
+            throw FrontendError(file: names, message: failure.code == 2 ? "libclang crashed while parsing" : "libclang could not parse the headers (error code \(failure.code))")
+        }
+    }
+
     /// Parses `headers` in one translation unit and adds what they declare to `reader`; on clang errors adds nothing.
     static func parseGroup(_ headers: [(label: String, path: String)], options: ParseOptions, reader: inout Reader,
                            triple: inout String) throws -> GroupResult {
         var includeLines = options.preludeHeaders.map { "#include <\($0)>\n" }.joined()
         for h in headers { includeLines += "#include \"\(h.path)\"\n" }
-        let mainName = "/abigen-input/main.c"
         let args = options.clangArguments
         Trace.mark("start group of \(headers.count)")
-        let tu = try TranslationUnit(path: mainName, contents: includeLines, arguments: args, detailedPreprocessing: true)
+        let tu = try unit(includeLines, arguments: args, detailed: true, headers: headers)
         Trace.mark("parse")
         let errors = tu.diagnostics.filter(\.isError)
         if let err = errors.first {
             let paths = Set(headers.map(\.path))
             let includers = tu.topLevelIncluders
             let culprits = Set(errors.map { realPath(includers[$0.file] ?? $0.file) }).intersection(paths)
-            return .failed(FrontendError(file: "\(err.file):\(err.line):\(err.column)", message: "error: \(err.message)"), culprits: culprits)
+            return .failed(frontendError(err, headers: headers, options: options), culprits: culprits)
         }
         triple = tu.triple
         reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
-        reader.fileLabels = [:]
+        // File handles are only valid while `tu` lives: the cache lives and dies with this unit.
+        var files = FileCache()
         let topLevel = tu.root.children
-        reader.walk(topLevel)
+        reader.walk(topLevel, files: &files)
         Trace.mark("walk declarations")
 
-        // Macros: evaluate every candidate in one synthesized translation unit.
+        // Macros: the definition in effect after the last header is the last one; its text and its value belong together.
+        let macroCursors = topLevel.filter { $0.kind == CXCursor_MacroDefinition && !$0.isMacroBuiltin }
+        // Every definition of each name that a selected header defines, in order (nil header: another header's).
+        var definitions: [String: [(cursor: Cursor, header: String?)]] = [:]
+        var order: [String] = []
+        for c in macroCursors {
+            let name = c.spelling
+            if let header = reader.label(of: c, files: &files) {
+                if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
+                if definitions[name] == nil { order.append(name) }
+                definitions[name, default: []].append((c, header))
+            } else if definitions[name] != nil {
+                definitions[name, default: []].append((c, nil))
+            }
+        }
         var candidates: [(name: String, definition: String, header: String)] = []
-        for cursor in topLevel where cursor.kind == CXCursor_MacroDefinition {
-            guard !cursor.isMacroBuiltin, let header = reader.label(of: cursor) else { continue }
-            let name = cursor.spelling
-            if let prefixes = options.macroPrefixes, !prefixes.contains(where: { name.hasPrefix($0) }) { continue }
-            let definition = reader.macroDefinition(cursor, name: name) ?? joinTokens(Array(tu.tokens(of: cursor).dropFirst()))
-            if cursor.isMacroFunctionLike {
-                reader.skipped.append(SkippedMacro(name: name, definition: definition, reason: "function-like macro"))
+        for name in order {
+            guard let defs = definitions[name], let last = defs.last else { continue }
+            func text(_ c: Cursor) -> String {
+                reader.macroDefinition(c, name: name, files: &files) ?? joinTokens(Array(tu.tokens(of: c).dropFirst()))
+            }
+            // The definition in effect after the last header is the last one: its text and its value belong
+            // together. An identical redefinition changes nothing, so the first of equal definitions names the header.
+            let effective = text(last.cursor)
+            let chosen = defs.count == 1 ? last : defs.first { $0.header != nil && $0.cursor.isMacroFunctionLike == last.cursor.isMacroFunctionLike && text($0.cursor) == effective } ?? last
+            guard let header = chosen.header else {
+                reader.skipped.append(SkippedMacro(name: name, definition: effective, reason: "redefined differently by a header that is not selected"))
                 continue
             }
-            if definition.isEmpty {
+            if chosen.cursor.isMacroFunctionLike {
+                reader.skipped.append(SkippedMacro(name: name, definition: effective, reason: "function-like macro"))
+                continue
+            }
+            if effective.isEmpty {
                 reader.skipped.append(SkippedMacro(name: name, definition: "", reason: "expands to nothing"))
                 continue
             }
-            candidates.append((name, definition, header))
+            candidates.append((name, effective, header))
         }
         Trace.mark("collect \(candidates.count) macros")
         if !candidates.isEmpty {
@@ -210,39 +298,39 @@ public enum Frontend {
                 // address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
                 source += "static __auto_type __abigen_macro_\(i) = (\(c.name)); _Static_assert((\(c.name)) == (\(c.name)), \"\");\n"
             }
-            let etu = try TranslationUnit(path: mainName, contents: source, arguments: args, detailedPreprocessing: false)
+            let clangValues = try evaluate(source, arguments: args, firstLine: firstLine, count: candidates.count, headers: headers)
             Trace.mark("parse macro unit")
-            var errorsByLine: [Int: String] = [:]
-            for d in etu.diagnostics where d.isError && d.file == mainName {
-                errorsByLine[d.line] = errorsByLine[d.line] ?? d.message
-            }
-            var evaluated: [Int: Cursor] = [:]
-            for c in etu.root.children where c.kind == CXCursor_VarDecl {
-                let n = c.spelling
-                guard n.hasPrefix("__abigen_macro_"), let i = Int(n.dropFirst("__abigen_macro_".count)) else { continue }
-                evaluated[i] = c
-            }
+            let gccValues = try evaluate(source, arguments: args + gccIdentity, firstLine: firstLine, count: candidates.count, headers: headers)
+            // When the headers themselves do not compile as gcc sees them, only values that differ count.
+            let gccComplete = !gccValues.headerErrors
+            Trace.mark("parse macro unit as gcc")
             for (i, cand) in candidates.enumerated() {
-                let line = firstLine + i
-                if let err = errorsByLine[line] {
-                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition, reason: "not a constant expression: \(err)"))
+                let outcome = clangValues.outcomes[i]
+                let value: IntegerValue
+                let type: String
+                let info: (size: Int, signed: Bool)
+                switch outcome {
+                case .skipped(let reason):
+                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition, reason: reason))
+                    continue
+                case .value(let v, let t, let i):
+                    (value, type, info) = (v, t, i)
+                }
+                if info.size > 8 {
+                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition, reason: "a \(info.size * 8)-bit integer (\(type)): the model holds 64-bit values"))
                     continue
                 }
-                guard let var_ = evaluated[i], !var_.isInvalidDeclaration else {
-                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition, reason: "not a constant expression"))
+                if case .value(let g, let gt, let gi) = gccValues.outcomes[i], !g.sameValue(as: value) || gi.size != info.size || gt != type {
+                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition,
+                                                       reason: "compiler-dependent: clang gives \(value) (\(type)), gcc \(gccVersion) gives \(g) (\(gt))"))
                     continue
                 }
-                let type = var_.type.canonical
-                guard let info = integerInfo(type) else {
-                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition, reason: "not an integer (type \(type.spelling))"))
+                if gccComplete, case .skipped = gccValues.outcomes[i] {
+                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition,
+                                                       reason: "compiler-dependent: clang gives \(value) (\(type)), under gcc \(gccVersion)'s predefined macros it is not an integer constant"))
                     continue
                 }
-                guard let v = var_.evaluateInteger() else {
-                    reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition, reason: "clang cannot evaluate it as an integer constant"))
-                    continue
-                }
-                let value: IntegerValue = info.signed ? .signed(v.value) : .unsigned(v.unsigned)
-                let constant = Constant(name: cand.name, value: value, type: type.spelling, size: info.size,
+                let constant = Constant(name: cand.name, value: value, type: type, size: info.size,
                                         signed: info.signed, origin: .macro, header: cand.header, definition: cand.definition)
                 guard reader.seenEnumerators.insert(cand.name).inserted else {
                     // The name is already an enumerator (`#define X X`) or a macro of another header. C code
@@ -260,6 +348,42 @@ public enum Frontend {
 
         Trace.mark("evaluate macros")
         return .parsed
+    }
+
+    /// The gcc version ``gccIdentity`` imitates.
+    static let gccVersion = "12.2"
+
+    /// What evaluating one macro gave.
+    enum MacroOutcome {
+        case value(IntegerValue, type: String, info: (size: Int, signed: Bool))
+        case skipped(String)
+    }
+
+    /// Parses the macro unit and evaluates `__abigen_macro_0 ..< count`.
+    static func evaluate(_ source: String, arguments: [String], firstLine: Int, count: Int,
+                         headers: [(label: String, path: String)]) throws -> (outcomes: [MacroOutcome], headerErrors: Bool) {
+        let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
+        var errorsByLine: [Int: String] = [:]
+        var headerErrors = false
+        for d in etu.diagnostics where d.isError {
+            guard d.file == mainName else { headerErrors = true; continue }
+            errorsByLine[d.line] = errorsByLine[d.line] ?? d.message
+        }
+        var evaluated: [Int: Cursor] = [:]
+        for c in etu.root.children where c.kind == CXCursor_VarDecl {
+            let n = c.spelling
+            guard n.hasPrefix("__abigen_macro_"), let i = Int(n.dropFirst("__abigen_macro_".count)) else { continue }
+            evaluated[i] = c
+        }
+        let outcomes: [MacroOutcome] = (0..<count).map { i in
+            if let err = errorsByLine[firstLine + i] { return .skipped("not a constant expression: \(err)") }
+            guard let var_ = evaluated[i], !var_.isInvalidDeclaration else { return .skipped("not a constant expression") }
+            let type = var_.type.canonical
+            guard let info = integerInfo(type) else { return .skipped("not an integer (type \(type.spelling))") }
+            guard let v = var_.evaluateInteger() else { return .skipped("clang cannot evaluate it as an integer constant") }
+            return .value(info.signed ? .signed(v.value) : .unsigned(v.unsigned), type: type.spelling, info: info)
+        }
+        return (outcomes, headerErrors)
     }
 }
 
@@ -297,18 +421,40 @@ func integerInfo(_ t: ClangType) -> (size: Int, signed: Bool)? {
     return nil
 }
 
+/// Per-translation-unit caches: file handles are valid only while their unit lives.
+struct FileCache {
+    /// Selected-header label (or nil) by file handle of the current unit.
+    var labels: [Int: String?] = [:]
+    /// File contents by path, for macro definition texts.
+    var bytes: [String: [UInt8]] = [:]
+    /// Path by file handle of the current unit.
+    var paths: [Int: String] = [:]
+}
+
+/// The element type of an array member of anonymous struct or union type, as a record of its own.
+struct ElementRecord: Sendable {
+    /// The C name of the record that holds the array (for a nested one, the outermost record's).
+    var outerCName: String
+    /// The array member's name (dotted for a member of a named member of unnamed type).
+    var field: String
+    /// The element's layout; its name is assigned when every record's name is known.
+    var record: Record
+}
+
 /// Walks a translation unit's declarations into model values.
-struct Reader {
+struct Reader: Sendable {
     var selected: [String: String]
     let recordFilters: [String]
     var records: [Record] = []
+    /// Element records of arrays of anonymous records, named by ``finalRecords()``.
+    var elements: [ElementRecord] = []
     var constants: [Constant] = []
     var skipped: [SkippedMacro] = []
     var unsupported: [Unsupported] = []
+    /// Header of each record kept so far, by C name (`struct x`, `union y`, `t`).
     var seenRecords: [String: String] = [:]
     /// Names of every constant kept so far (enumerators and macros).
     var seenEnumerators: Set<String> = []
-    var fileLabels: [Int: String?] = [:]
 
     init(selected: [String: String], recordFilters: [String]) {
         self.selected = selected
@@ -316,63 +462,48 @@ struct Reader {
     }
 
     /// The selected header's label for a cursor's file, or nil when it comes from another header.
-    mutating func label(of cursor: Cursor) -> String? {
+    func label(of cursor: Cursor, files: inout FileCache) -> String? {
         guard let handle = cursor.fileHandle else { return nil }
         let key = Int(bitPattern: handle)
-        if let cached = fileLabels[key] { return cached }
+        if let cached = files.labels[key] { return cached }
         let l = selected[realPath(Cursor.fileName(handle))]
-        fileLabels[key] = l
+        files.labels[key] = l
         return l
     }
 
-    /// Contents of source files, for macro definitions.
-    var fileBytes: [Int: [UInt8]] = [:]
-
     /// A macro's definition as written (after its name and parameters), on one line with comments removed.
-    mutating func macroDefinition(_ cursor: Cursor, name: String) -> String? {
+    func macroDefinition(_ cursor: Cursor, name: String, files: inout FileCache) -> String? {
         let (file, start, end) = cursor.extentOffsets
         guard let file else { return nil }
         let key = Int(bitPattern: file)
-        if fileBytes[key] == nil {
-            fileBytes[key] = FileManager.default.contents(atPath: Cursor.fileName(file)).map { [UInt8]($0) } ?? []
+        let path: String
+        if let p = files.paths[key] { path = p } else { path = Cursor.fileName(file); files.paths[key] = path }
+        let bytes: [UInt8]
+        if let b = files.bytes[path] { bytes = b } else {
+            bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+            files.bytes[path] = bytes
         }
-        let bytes = fileBytes[key]!
-        guard start <= end, end <= bytes.count else { return nil }
-        var text = String(decoding: bytes[start..<end], as: UTF8.self)
-        guard text.hasPrefix(name) else { return nil }
-        text.removeFirst(name.count)
-        // Strip comments and line continuations, collapse white space.
-        var out = ""
-        var i = text.startIndex
-        var pendingSpace = false
-        while i < text.endIndex {
-            let rest = text[i...]
-            if rest.hasPrefix("/*"), let close = rest.range(of: "*/") { i = close.upperBound; pendingSpace = true; continue }
-            if rest.hasPrefix("//") { break }
-            let c = text[i]
-            if c == "\\" && text.index(after: i) < text.endIndex && text[text.index(after: i)].isNewline { i = text.index(i, offsetBy: 2); pendingSpace = true; continue }
-            if c.isWhitespace { pendingSpace = true } else {
-                if pendingSpace && !out.isEmpty { out.append(" ") }
-                pendingSpace = false
-                out.append(c)
-            }
-            i = text.index(after: i)
-        }
-        return out
+        let nameBytes = Array(name.utf8)
+        guard start >= 0, start <= end, end <= bytes.count, end - start >= nameBytes.count,
+              bytes[start..<(start + nameBytes.count)].elementsEqual(nameBytes) else { return nil }
+        return cleanDefinition(bytes[(start + nameBytes.count)..<end])
     }
 
     /// Adds what another reader found (a later part of the header list): first definitions win.
     mutating func merge(_ other: Reader) {
+        var dropped: Set<String> = []
         for r in other.records {
-            if let first = seenRecords[r.name] {
+            if let first = seenRecords[r.cName] {
                 if first != r.header {
                     unsupported.append(Unsupported(name: "\(r.cName) (\(r.header))", reason: "also defined in \(first); the first definition is kept"))
                 }
+                dropped.insert(r.cName)
                 continue
             }
-            seenRecords[r.name] = r.header
+            seenRecords[r.cName] = r.header
             records.append(r)
         }
+        elements += other.elements.filter { !dropped.contains($0.outerCName) }
         for c in other.constants where seenEnumerators.insert(c.name).inserted {
             constants.append(c)
         }
@@ -381,27 +512,72 @@ struct Reader {
         unsupported += other.unsupported
     }
 
-    mutating func walk(_ cursors: [Cursor]) {
+    /// The records with their final names: a tag (`struct bar`) keeps its name; an untagged typedef'd
+    /// record of the same name (`typedef struct {…} bar`) becomes `bar_t` (then `bar_t_`, … while
+    /// taken); a second tag of one name from another header is dropped and listed. Element records
+    /// are named `<outer name>_<field>` (`.` → `_`, then `_` appended while taken) and linked from
+    /// their array member's ``FieldType/record``.
+    mutating func finalRecords() -> [Record] {
+        var out: [Record] = []
+        var taken: Set<String> = []
+        var finalName: [String: String] = [:]   // by cName
+        for r in records where r.cName != r.name {
+            guard taken.insert(r.name).inserted else {
+                let first = out.first { $0.name == r.name }
+                unsupported.append(Unsupported(name: "\(r.cName) (\(r.header))", reason: "the name \(r.name) is taken by \(first?.cName ?? r.name) (\(first?.header ?? "")); the first definition is kept"))
+                continue
+            }
+            finalName[r.cName] = r.name
+            out.append(r)
+        }
+        for var r in records where r.cName == r.name {
+            if taken.contains(r.name) {
+                var n = r.name + "_t"
+                while taken.contains(n) { n += "_" }
+                r.name = n
+            }
+            taken.insert(r.name)
+            finalName[r.cName] = r.name
+            out.append(r)
+        }
+        var index: [String: Int] = [:]
+        for (i, r) in out.enumerated() { index[r.cName] = i }
+        for var e in elements {
+            guard let outerName = finalName[e.outerCName], let o = index[e.outerCName],
+                  let f = out[o].fields.firstIndex(where: { $0.name == e.field }) else { continue }
+            var n = outerName + "_" + e.field.replacingOccurrences(of: ".", with: "_")
+            while taken.contains(n) { n += "_" }
+            taken.insert(n)
+            e.record.name = n
+            out[o].fields[f].type.record = n
+            out.append(e.record)
+        }
+        return out
+    }
+
+    mutating func walk(_ cursors: [Cursor], files: inout FileCache) {
         for c in cursors {
             switch c.kind {
             case CXCursor_StructDecl, CXCursor_UnionDecl:
-                guard let header = label(of: c) else { continue }
+                guard let header = label(of: c, files: &files) else { continue }
                 if c.isDefinition && !c.isAnonymous && !c.spelling.isEmpty {
                     let kind: RecordKind = c.kind == CXCursor_StructDecl ? .struct : .union
                     addRecord(c.type, name: c.spelling, cName: "\(kind.rawValue) \(c.spelling)", kind: kind, decl: c, header: header)
                 }
-                walk(c.children)   // C puts nested named records and enums at file scope
+                walk(c.children, files: &files)   // C puts nested named records and enums at file scope
             case CXCursor_TypedefDecl:
-                guard let header = label(of: c) else { continue }
+                guard let header = label(of: c, files: &files) else { continue }
                 let under = c.underlyingTypedefType.canonical
                 let decl = under.declaration
                 if under.kind == CXType_Record, decl.isDefinition, decl.isAnonymous || decl.spelling.isEmpty,
                    decl.kind == CXCursor_StructDecl || decl.kind == CXCursor_UnionDecl {
                     let kind: RecordKind = decl.kind == CXCursor_StructDecl ? .struct : .union
-                    addRecord(under, name: c.spelling, cName: c.spelling, kind: kind, decl: decl, header: header)
+                    // Size and alignment as C sees them through the typedef name: an `aligned` attribute
+                    // on the typedef raises the alignment of the type, not of the struct.
+                    addRecord(under, name: c.spelling, cName: c.spelling, kind: kind, decl: decl, header: header, named: c.type)
                 }
             case CXCursor_EnumDecl:
-                guard let header = label(of: c) else { continue }
+                guard let header = label(of: c, files: &files) else { continue }
                 addEnum(c, header: header)
             default:
                 continue
@@ -417,8 +593,8 @@ struct Reader {
             let name = e.spelling
             guard seenEnumerators.insert(name).inserted else { continue }
             let t = e.type.canonical
-            guard let info = integerInfo(t) else {
-                unsupported.append(Unsupported(name: name, reason: "enumerator of non-integer type \(t.spelling)"))
+            guard let info = integerInfo(t), info.size <= 8 else {
+                unsupported.append(Unsupported(name: name, reason: "enumerator of type \(t.spelling), which the model does not hold"))
                 continue
             }
             let value: IntegerValue = info.signed ? .signed(e.enumValueSigned) : .unsigned(e.enumValueUnsigned)
@@ -431,31 +607,99 @@ struct Reader {
         recordFilters.isEmpty || recordFilters.contains { globMatch($0, name) }
     }
 
-    mutating func addRecord(_ type: ClangType, name: String, cName: String, kind: RecordKind, decl: Cursor, header: String) {
+    /// Adds a record laid out as `type`; `named` (the typedef type, for a typedef-named record) gives its size and alignment.
+    mutating func addRecord(_ type: ClangType, name: String, cName: String, kind: RecordKind, decl: Cursor, header: String,
+                            named: ClangType? = nil) {
         guard matchesFilter(name) else { return }
-        if let first = seenRecords[name] {
+        if let first = seenRecords[cName] {
             if first != header {
                 unsupported.append(Unsupported(name: "\(cName) (\(header))", reason: "also defined in \(first); the first definition is kept"))
             }
             return
         }
-        seenRecords[name] = header
-        guard let size = type.size, let alignment = type.alignment else {
+        seenRecords[cName] = header
+        let outer = named ?? type
+        guard let size = outer.size, let alignment = outer.alignment else {
             unsupported.append(Unsupported(name: cName, reason: "incomplete or dependent type"))
             return
         }
-        var layout = RecordLayout()
+        var layout = RecordLayout(outerCName: cName)
         layout.walk(type, baseBits: 0, prefix: "", anonPath: [], indexPath: [], recordName: cName, unsupported: &unsupported)
         records.append(Record(name: name, cName: cName, kind: kind, size: size, alignment: alignment,
                               packed: decl.hasPackedAttribute, header: header, fields: layout.fields,
                               anonymousMembers: layout.anonymous))
+        for (field, var element) in layout.elements {
+            element.header = header
+            elements.append(ElementRecord(outerCName: cName, field: field, record: element))
+        }
     }
+}
+
+/// A macro definition's bytes (after the name) on one line: comments and line continuations removed,
+/// white space collapsed; string and character literals kept as written.
+func cleanDefinition(_ bytes: ArraySlice<UInt8>) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var i = bytes.startIndex
+    var pendingSpace = false
+    let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*"), backslash = UInt8(ascii: "\\")
+    let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'")
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0d || b == 0x0b || b == 0x0c }
+    /// The length of a line continuation (backslash, optional CR, LF) at `j`, or 0.
+    func continuation(_ j: Int) -> Int {
+        guard j < bytes.endIndex, bytes[j] == backslash else { return 0 }
+        if j + 1 < bytes.endIndex, bytes[j + 1] == 0x0a { return 2 }
+        if j + 2 < bytes.endIndex, bytes[j + 1] == 0x0d, bytes[j + 2] == 0x0a { return 3 }
+        return 0
+    }
+    func emit(_ b: UInt8) {
+        if pendingSpace && !out.isEmpty { out.append(0x20) }
+        pendingSpace = false
+        out.append(b)
+    }
+    while i < bytes.endIndex {
+        let c = bytes[i]
+        let n = continuation(i)
+        if n > 0 { i += n; pendingSpace = true; continue }
+        if c == slash, i + 1 < bytes.endIndex, bytes[i + 1] == star {
+            var j = i + 2
+            while j + 1 < bytes.endIndex, !(bytes[j] == star && bytes[j + 1] == slash) { j += 1 }
+            i = min(j + 2, bytes.endIndex)
+            pendingSpace = true
+            continue
+        }
+        if c == slash, i + 1 < bytes.endIndex, bytes[i + 1] == slash { break }
+        if isSpace(c) { pendingSpace = true; i += 1; continue }
+        if c == quote || c == apostrophe {
+            emit(c)
+            i += 1
+            while i < bytes.endIndex {
+                let k = continuation(i)
+                if k > 0 { i += k; continue }
+                let d = bytes[i]
+                out.append(d)
+                i += 1
+                if d == backslash, i < bytes.endIndex { out.append(bytes[i]); i += 1; continue }
+                if d == c || d == 0x0a { break }
+            }
+            continue
+        }
+        emit(c)
+        i += 1
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Flattens a record's members through anonymous structs and unions.
 struct RecordLayout {
+    /// The C name of the outermost record being laid out (for element records' `__typeof__` names).
+    var outerCName: String
+    /// True while laying out an element record (its own arrays of anonymous records are not synthesized).
+    var insideElement = false
     var fields: [Field] = []
     var anonymous: [AnonymousMember] = []
+    /// Element records of array members of anonymous record type, by member name (named later).
+    var elements: [(field: String, record: Record)] = []
 
     mutating func walk(_ type: ClangType, baseBits: Int, prefix: String, anonPath: [Int], indexPath: [Int],
                        recordName: String, unsupported: inout [Unsupported]) {
@@ -495,12 +739,44 @@ struct RecordLayout {
                                 anonymousPath: anonPath.isEmpty ? nil : anonPath))
             // A named member of an unnamed record type: its members are reachable as `name.member`.
             if canon.kind == CXType_Record && (canon.declaration.isAnonymous || canon.declaration.spelling.isEmpty) {
-                var inner = RecordLayout()
+                var inner = RecordLayout(outerCName: outerCName, insideElement: insideElement)
                 inner.walk(canon, baseBits: offsetBits, prefix: fullName + ".", anonPath: anonPath, indexPath: indexPath,
                            recordName: recordName, unsupported: &unsupported)
                 fields += inner.fields
+                elements += inner.elements
+            }
+            // An array of an unnamed record type: its element becomes a record of its own.
+            if let dims = fieldType.arrayDimensions, let element = anonymousElement(ftype) {
+                guard !insideElement else {
+                    unsupported.append(Unsupported(name: "\(recordName).\(fullName)", reason: "array of an unnamed struct or union inside an element of another such array: only its bytes are described"))
+                    continue
+                }
+                let decl = element.declaration
+                let cName = "__typeof__(((\(outerCName) *)0)->\(fullName)\(String(repeating: "[0]", count: dims.count)))"
+                guard let size = element.size, let alignment = element.alignment else { continue }
+                var inner = RecordLayout(outerCName: outerCName, insideElement: true)
+                inner.walk(element, baseBits: 0, prefix: "", anonPath: [], indexPath: [], recordName: cName, unsupported: &unsupported)
+                elements.append((fullName, Record(name: "", cName: cName, kind: decl.kind == CXCursor_UnionDecl ? .union : .struct,
+                                                  size: size, alignment: alignment, packed: decl.hasPackedAttribute, header: "",
+                                                  fields: inner.fields, anonymousMembers: inner.anonymous)))
             }
         }
+    }
+
+    /// The canonical element type of an array whose element is an unnamed struct or union written
+    /// in place (not through a typedef name, which is a record of its own); nil otherwise.
+    func anonymousElement(_ t: ClangType) -> ClangType? {
+        var e = t
+        for _ in 0..<64 {
+            if e.kind == CXType_ConstantArray || e.kind == CXType_IncompleteArray { e = e.arrayElement; continue }
+            let c = e.canonical
+            if e.kind != CXType_Typedef, c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray { e = c; continue }
+            break
+        }
+        guard e.kind != CXType_Typedef else { return nil }
+        let c = e.canonical
+        guard c.kind == CXType_Record, c.declaration.isAnonymous || c.declaration.spelling.isEmpty else { return nil }
+        return c
     }
 
     /// Describes a member's type for the model.
