@@ -246,13 +246,15 @@ struct Builder {
                 let expected = (endBits + 7) / 8
                 let natural = (expected + a - 1) / a * a
                 if byteOffset > natural {
-                    // A hole larger than alignment needs: the member was declared with a larger alignment.
-                    var candidate = a * 2
-                    while candidate <= 4096 {
-                        let placed = (expected + candidate - 1) / candidate * candidate
-                        if placed == byteOffset { memberAlign = candidate; raised = true; break }
-                        if placed > byteOffset { break }
-                        candidate *= 2
+                    // A hole larger than alignment needs: the member (or the hole's zero-size member) was declared
+                    // with a larger alignment. Several powers of two may explain the offset: like pahole, prefer a
+                    // cache line (64) when it does, else the nearest one that does.
+                    var smallest = a * 2
+                    while smallest <= 4096, (expected + smallest - 1) / smallest * smallest != byteOffset { smallest *= 2 }
+                    if smallest <= 4096 {
+                        let lowBit = byteOffset & -byteOffset
+                        memberAlign = min(max(64, smallest), lowBit)
+                        raised = true
                     }
                 }
             }

@@ -92,6 +92,12 @@ extension Builder {
         let everything = options.enums == nil && options.constantPrefixes == nil
         let tagWanted = !tag.isEmpty && (options.enums ?? []).contains { btfGlobMatch($0, tag) }
         let size = Int(ty.sizeOrType)
+        if ty.kind == .enum, size > 4 {
+            // An ENUM (32-bit values) of a 64-bit enum: the producer (e.g. clang before 15) truncated the values.
+            unsupported.append(Unsupported(name: tag.isEmpty ? "enum <unnamed>" : "enum \(tag)",
+                                           reason: "\(size)-byte enum encoded as ENUM with 32-bit values: the producer truncated them, so its enumerators are not listed"))
+            return
+        }
         guard [1, 2, 4, 8].contains(size) else {
             unsupported.append(Unsupported(name: tag.isEmpty ? "enum <unnamed>" : "enum \(tag)", reason: "enum of \(size) bytes"))
             return

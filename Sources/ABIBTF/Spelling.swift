@@ -26,6 +26,8 @@ extension Builder {
             kind = .record
             let n = name(element)
             record = n.isEmpty ? nil : n
+        case .int where isFloatName(name(element)):
+            kind = .floating   // older pahole encodes floating types as INT
         case .int:
             kind = .integer
             signed = e.intSigned && !e.intBool
@@ -125,9 +127,15 @@ extension Builder {
         }
     }
 
+    /// True for the names of C floating types, which older pahole versions encode as INT.
+    func isFloatName(_ n: String) -> Bool {
+        ["float", "double", "long double", "_Float16", "_Float32", "_Float64", "_Float128", "__float128", "__fp16"].contains(n)
+    }
+
     /// An INT's name as clang spells the type: gcc's `long unsigned int` is `unsigned long`.
     func integerName(_ ty: BTFType) -> String {
         let raw = file.string(at: ty.nameOffset)
+        if isFloatName(raw) { return raw }
         let words = raw.split(separator: " ").map(String.init)
         let size = Int(ty.sizeOrType)
         let known: Set<String> = ["unsigned", "signed", "long", "short", "int", "char", "_Bool", "__int128"]
