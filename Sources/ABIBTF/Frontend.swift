@@ -232,9 +232,11 @@ struct Builder {
             let (offset, width) = try bits(m, kflag: ty.kindFlag)
             let a = try alignment(m.type, depth: depth + 1)
             if let width {
-                // A bitfield may not straddle a unit of its type's alignment unless the record is packed.
-                let unit = try size(m.type, depth: depth + 1) * 8
-                if unit > 0, offset / unit != (offset + width - 1) / unit { packed = true }
+                // Unless the record is packed, a bitfield lies within one storage unit of its type: sizeof(T)
+                // bytes starting at a multiple of its alignment (i386: an 8-byte unit at any multiple of 4).
+                let unitStart = offset / (a * 8) * (a * 8)
+                let storage = try size(m.type, depth: depth + 1) * 8
+                if offset + width > unitStart + max(storage, a * 8) { packed = true }
                 maxAlign = max(maxAlign, a)
                 endBits = max(endBits, offset + width)
                 continue

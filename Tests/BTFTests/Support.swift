@@ -144,7 +144,7 @@ func parsePahole(_ text: String) -> [String: PaholeRecord] {
         if decl.hasPrefix("}") { depth -= 1; decl = String(decl.dropFirst()).trimmingCharacters(in: .whitespaces) }
         guard decl.hasSuffix(";") else { continue }
         decl.removeLast()
-        if let attr = decl.range(of: " __attribute__(") { decl = String(decl[..<attr.lowerBound]) }
+        if let attr = decl.range(of: "__attribute__(") { decl = String(decl[..<attr.lowerBound]) }
         decl = decl.trimmingCharacters(in: .whitespaces)
         if decl.isEmpty { continue }   // an anonymous member's closing line
         // The member name: inside `(*name)` for function pointers, else the last word without `[n]` or `:width`.
@@ -174,13 +174,25 @@ func parsePahole(_ text: String) -> [String: PaholeRecord] {
     return result
 }
 
-/// A record's members as pahole would list them: leaf names, byte offset and size, or bit position and width.
+/// A record's members as pahole would list them, sorted: leaf names, byte offset and size, or bit position and
+/// width. pahole expands members of unnamed record type in place but not those reached through a typedef
+/// (libclang, and so abigen, flattens both).
 func paholeView(_ r: Record) -> [PaholeMember] {
-    r.fields.map { f in
+    var hidden: [String] = []
+    var out: [PaholeMember] = []
+    for f in r.fields {
+        if hidden.contains(where: { f.name.hasPrefix($0 + ".") }) { continue }
+        if f.type.kind == .record, f.type.record == nil, !f.type.spelling.hasPrefix("struct <unnamed>"), !f.type.spelling.hasPrefix("union <unnamed>") {
+            hidden.append(f.name)
+        }
         let leaf = String(f.name.split(separator: ".").last ?? "")
-        if let w = f.bitWidth { return PaholeMember(name: leaf, offset: -1, size: -1, bitOffset: f.bitOffset, bitWidth: w) }
-        return PaholeMember(name: leaf, offset: f.offset, size: f.size)
+        if let w = f.bitWidth {
+            out.append(PaholeMember(name: leaf, offset: -1, size: -1, bitOffset: f.bitOffset, bitWidth: w))
+        } else {
+            out.append(PaholeMember(name: leaf, offset: f.offset, size: f.size))
+        }
     }
+    return out.sorted { $0.description < $1.description }
 }
 
 /// Builds BTF blobs by hand, for inputs no compiler would produce.

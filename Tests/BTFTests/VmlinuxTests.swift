@@ -79,9 +79,17 @@ import Testing
             guard let mine = snapshot.record(named: name) else { Issue.record("abigen lacks \(name)"); continue }
             // Duplicated tags (several BTF types of one name) may be printed differently by the two tools.
             if file.types.filter({ ($0.kind == .struct || $0.kind == .union) && file.string(at: $0.nameOffset) == name }).count > 1 { continue }
-            guard let theirs = pahole[name] else { Issue.record("pahole printed no \(name)"); continue }
-            #expect(mine.size == theirs.size, "\(name): size \(mine.size), pahole \(theirs.size)")
-            let a = paholeView(mine), b = theirs.members
+            guard let theirs = pahole[name] else {
+                // pahole -C prints one type per name: an enum of the same name may win.
+                if file.types.contains(where: { ($0.kind == .enum || $0.kind == .enum64) && file.string(at: $0.nameOffset) == name }) { continue }
+                Issue.record("pahole printed no \(name)")
+                continue
+            }
+            // pahole prints no size line for unions; their members still are compared.
+            if theirs.kind == "struct" || theirs.size >= 0 {
+                #expect(mine.size == theirs.size, "\(name): size \(mine.size), pahole \(theirs.size)")
+            }
+            let a = paholeView(mine), b = theirs.members.sorted { $0.description < $1.description }
             #expect(a == b, "\(name): abigen \(a.filter { !b.contains($0) }) pahole \(b.filter { !a.contains($0) })")
             compared += 1
         }
