@@ -17,6 +17,11 @@ public enum BTFKind: UInt8, Sendable, CaseIterable {
     case volatile = 9, const = 10, restrict = 11, function = 12, functionProto = 13, variable = 14, dataSection = 15
     case float = 16, declTag = 17, typeTag = 18, enum64 = 19
 
+    /// CONST, VOLATILE or RESTRICT.
+    public var isQualifier: Bool { self == .const || self == .volatile || self == .restrict }
+    /// STRUCT, UNION, ENUM or ENUM64: types C names with a tag.
+    public var isTag: Bool { self == .struct || self == .union || self == .enum || self == .enum64 }
+
     /// The kind's name as the kernel documentation writes it (`STRUCT`).
     public var label: String {
         switch self {
@@ -69,8 +74,12 @@ public struct BTFType: Sendable, Equatable {
     public var extra: UInt32
     /// ARRAY: the element type id (and ``extra`` the count).
     public var arrayElement: UInt32
-    /// STRUCT/UNION members, FUNC_PROTO parameters, ENUM/ENUM64 enumerators.
-    public var members: [BTFMember]
+    /// ARRAY: the index type id.
+    public var arrayIndex: UInt32
+    /// Where this type's members start in the file's member table (see ``BTFFile/members(of:)``).
+    var memberStart: Int
+    /// STRUCT/UNION members, FUNC_PROTO parameters, ENUM/ENUM64 enumerators, DATASEC entries: how many.
+    public var memberCount: Int
 
     /// INT: number of value bits.
     public var intBits: UInt32 { extra & 0xff }
@@ -90,6 +99,8 @@ public struct BTFFile: Sendable {
     public let littleEndian: Bool
     /// Types by id; index 0 is `void`.
     public let types: [BTFType]
+    /// Every type's members, one after another.
+    let memberTable: [BTFMember]
     /// The string section.
     let strings: [UInt8]
     /// For a `.BTF` section of an ELF object: the object's machine, class and byte order.
@@ -123,10 +134,10 @@ public struct BTFFile: Sendable {
             let (range, identity) = try ELFSection.find(".BTF", in: bytes, file: path)
             self.elf = identity
             let blob = Array(bytes[range])
-            (littleEndian, types, strings) = try BTFFile.decode(blob, file: path)
+            (littleEndian, types, memberTable, strings) = try BTFFile.decode(blob, file: path)
         } else {
             self.elf = nil
-            (littleEndian, types, strings) = try BTFFile.decode(bytes, file: path)
+            (littleEndian, types, memberTable, strings) = try BTFFile.decode(bytes, file: path)
         }
     }
 
@@ -139,10 +150,33 @@ public struct BTFFile: Sendable {
         return String(decoding: strings[start..<end], as: UTF8.self)
     }
 
+    /// True when the NUL-terminated name at `offset` matches a shell glob (`*`, `?`) given as UTF-8 bytes.
+    func nameMatches(_ offset: UInt32, glob p: [UInt8]) -> Bool {
+        let t = strings
+        let start = Int(offset)
+        guard start < t.count else { return false }
+        var pi = 0, ti = start, star = -1, mark = start
+        while ti < t.count && t[ti] != 0 {
+            if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) { pi += 1; ti += 1 }
+            else if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }
+            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
+            else { return false }
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+
     /// The name of type `id` ("" for anonymous types and ids out of range).
     public func name(of id: UInt32) -> String {
         guard Int(id) < types.count else { return "" }
         return string(at: types[Int(id)].nameOffset)
+    }
+
+    /// The members (parameters, enumerators) of type `id`; empty when out of range.
+    public func members(of id: UInt32) -> ArraySlice<BTFMember> {
+        guard Int(id) < types.count else { return [] }
+        let t = types[Int(id)]
+        return memberTable[t.memberStart..<(t.memberStart + t.memberCount)]
     }
 
     /// The type with this id, or nil when out of range.
@@ -165,36 +199,46 @@ public struct BTFFile: Sendable {
         }
     }
 
-    static func decode(_ blob: [UInt8], file: String) throws -> (Bool, [BTFType], [UInt8]) {
+    static func decode(_ blob: [UInt8], file: String) throws -> (Bool, [BTFType], [BTFMember], [UInt8]) {
+        try blob.withUnsafeBytes { raw in try decode(raw, file: file) }
+    }
+
+    static func decode(_ raw: UnsafeRawBufferPointer, file: String) throws -> (Bool, [BTFType], [BTFMember], [UInt8]) {
         func fail(_ m: String) -> BTFError { BTFError(file: file, message: m) }
-        guard blob.count >= 24 else { throw fail("truncated BTF header (\(blob.count) bytes, need 24)") }
+        guard raw.count >= 24 else { throw fail("truncated BTF header (\(raw.count) bytes, need 24)") }
         let little: Bool
-        if blob[0] == 0x9f && blob[1] == 0xeb { little = true } else if blob[0] == 0xeb && blob[1] == 0x9f { little = false } else {
-            throw fail(String(format: "not BTF: magic 0x%02x%02x, expected 0xeb9f", blob[1], blob[0]))
+        if raw[0] == 0x9f && raw[1] == 0xeb { little = true } else if raw[0] == 0xeb && raw[1] == 0x9f { little = false } else {
+            throw fail(String(format: "not BTF: magic 0x%02x%02x, expected 0xeb9f", raw[1], raw[0]))
         }
-        let c = Cursor(bytes: blob, little: little)
-        guard blob[2] == 1 else { throw fail("unsupported BTF version \(blob[2]) (only version 1 is known)") }
-        let hdrLen = Int(c.u32(4))
+        // Every read below is at an offset checked against the buffer's size first.
+        func u32(_ at: Int) -> UInt32 {
+            let v = raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+            return little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
+        }
+        guard raw[2] == 1 else { throw fail("unsupported BTF version \(raw[2]) (only version 1 is known)") }
+        let hdrLen = Int(u32(4))
         guard hdrLen >= 24 else { throw fail("BTF header length \(hdrLen) is shorter than the 24-byte header") }
-        guard hdrLen <= blob.count else { throw fail("BTF header length \(hdrLen) exceeds the \(blob.count)-byte blob") }
-        let typeOff = Int(c.u32(8)), typeLen = Int(c.u32(12)), strOff = Int(c.u32(16)), strLen = Int(c.u32(20))
+        guard hdrLen <= raw.count else { throw fail("BTF header length \(hdrLen) exceeds the \(raw.count)-byte blob") }
+        let typeOff = Int(u32(8)), typeLen = Int(u32(12)), strOff = Int(u32(16)), strLen = Int(u32(20))
         func section(_ name: String, _ off: Int, _ len: Int) throws -> Range<Int> {
             let (start, o1) = hdrLen.addingReportingOverflow(off)
             let (end, o2) = start.addingReportingOverflow(len)
-            guard !o1, !o2, end <= blob.count else {
-                throw fail("\(name) section (offset \(off), length \(len) after a \(hdrLen)-byte header) runs past the end of the \(blob.count)-byte blob")
+            guard !o1, !o2, end <= raw.count else {
+                throw fail("\(name) section (offset \(off), length \(len) after a \(hdrLen)-byte header) runs past the end of the \(raw.count)-byte blob")
             }
             return start..<end
         }
         let typeRange = try section("type", typeOff, typeLen)
         let strRange = try section("string", strOff, strLen)
-        guard !strRange.isEmpty, blob[strRange.lowerBound] == 0 else { throw fail("string section is empty or does not start with a NUL byte") }
-        guard blob[strRange.upperBound - 1] == 0 else { throw fail("string section does not end with a NUL byte") }
-        let strings = Array(blob[strRange])
+        guard !strRange.isEmpty, raw[strRange.lowerBound] == 0 else { throw fail("string section is empty or does not start with a NUL byte") }
+        guard raw[strRange.upperBound - 1] == 0 else { throw fail("string section does not end with a NUL byte") }
+        let strings = Array(raw[strRange])
         let strCount = UInt32(strings.count)
 
-        var types: [BTFType] = [BTFType(kind: .void, nameOffset: 0, kindFlag: false, sizeOrType: 0, extra: 0, arrayElement: 0, members: [])]
-        types.reserveCapacity(typeLen / 16 + 1)
+        var types: [BTFType] = [BTFType(kind: .void, nameOffset: 0, kindFlag: false, sizeOrType: 0, extra: 0, arrayElement: 0, arrayIndex: 0, memberStart: 0, memberCount: 0)]
+        types.reserveCapacity(typeLen / 24 + 1)
+        var members: [BTFMember] = []
+        members.reserveCapacity(typeLen / 16)
         var at = typeRange.lowerBound
         let end = typeRange.upperBound
         func need(_ n: Int, _ what: String) throws {
@@ -204,55 +248,61 @@ public struct BTFFile: Sendable {
         while at < end {
             guard types.count <= maxTypeID else { throw fail("more than \(maxTypeID) types") }
             try need(12, "the type header")
-            let nameOff = c.u32(at), info = c.u32(at + 4), sizeOrType = c.u32(at + 8)
+            let nameOff = u32(at), info = u32(at + 4), sizeOrType = u32(at + 8)
             at += 12
             let rawKind = UInt8((info >> 24) & 0x1f)
             guard let kind = BTFKind(rawValue: rawKind), kind != .void else {
                 throw fail("type id \(types.count) has unknown kind \(rawKind)")
             }
             let vlen = Int(info & 0xffff)
-            let kflag = info >> 31 != 0
-            var t = BTFType(kind: kind, nameOffset: nameOff, kindFlag: kflag, sizeOrType: sizeOrType, extra: 0, arrayElement: 0, members: [])
+            var t = BTFType(kind: kind, nameOffset: nameOff, kindFlag: info >> 31 != 0, sizeOrType: sizeOrType, extra: 0,
+                            arrayElement: 0, arrayIndex: 0, memberStart: members.count, memberCount: 0)
             switch kind {
             case .int, .variable, .declTag:
                 try need(4, "the \(kind.label) data")
-                t.extra = c.u32(at)
+                t.extra = u32(at)
                 at += 4
             case .array:
                 try need(12, "the ARRAY data")
-                t.arrayElement = c.u32(at)
-                t.extra = c.u32(at + 8)
-                t.members = [BTFMember(nameOffset: 0, type: c.u32(at + 4), value: 0)]   // the index type
+                t.arrayElement = u32(at)
+                t.arrayIndex = u32(at + 4)
+                t.extra = u32(at + 8)
                 at += 12
-            case .struct, .union, .dataSection:
+            case .struct, .union:
                 try need(vlen * 12, "the \(kind.label) members")
-                t.members.reserveCapacity(vlen)
                 for _ in 0..<vlen {
-                    t.members.append(BTFMember(nameOffset: kind == .dataSection ? 0 : c.u32(at), type: c.u32(at + (kind == .dataSection ? 0 : 4)),
-                                               value: UInt64(c.u32(at + 8))))
+                    members.append(BTFMember(nameOffset: u32(at), type: u32(at + 4), value: UInt64(u32(at + 8))))
                     at += 12
                 }
+                t.memberCount = vlen
+            case .dataSection:
+                try need(vlen * 12, "the DATASEC entries")
+                for _ in 0..<vlen {
+                    members.append(BTFMember(nameOffset: 0, type: u32(at), value: UInt64(u32(at + 4))))
+                    at += 12
+                }
+                t.memberCount = vlen
             case .enum:
                 try need(vlen * 8, "the ENUM values")
-                t.members.reserveCapacity(vlen)
                 for _ in 0..<vlen {
-                    t.members.append(BTFMember(nameOffset: c.u32(at), type: 0, value: UInt64(c.u32(at + 4))))
+                    members.append(BTFMember(nameOffset: u32(at), type: 0, value: UInt64(u32(at + 4))))
                     at += 8
                 }
+                t.memberCount = vlen
             case .enum64:
                 try need(vlen * 12, "the ENUM64 values")
-                t.members.reserveCapacity(vlen)
                 for _ in 0..<vlen {
-                    t.members.append(BTFMember(nameOffset: c.u32(at), type: 0, value: UInt64(c.u32(at + 4)) | UInt64(c.u32(at + 8)) << 32))
+                    members.append(BTFMember(nameOffset: u32(at), type: 0, value: UInt64(u32(at + 4)) | UInt64(u32(at + 8)) << 32))
                     at += 12
                 }
+                t.memberCount = vlen
             case .functionProto:
                 try need(vlen * 8, "the FUNC_PROTO parameters")
-                t.members.reserveCapacity(vlen)
                 for _ in 0..<vlen {
-                    t.members.append(BTFMember(nameOffset: c.u32(at), type: c.u32(at + 4), value: 0))
+                    members.append(BTFMember(nameOffset: u32(at), type: u32(at + 4), value: 0))
                     at += 8
                 }
+                t.memberCount = vlen
             case .void, .pointer, .forward, .typedef, .volatile, .const, .restrict, .function, .float, .typeTag:
                 break
             }
@@ -274,19 +324,18 @@ public struct BTFFile: Sendable {
                 try checkID(t.sizeOrType, "a return")
             case .array:
                 try checkID(t.arrayElement, "an element")
-                try checkID(t.members.first?.type ?? 0, "an index")
+                try checkID(t.arrayIndex, "an index")
             default:
                 break
             }
-            if t.kind == .array { continue }
-            for m in t.members {
+            for m in members[t.memberStart..<(t.memberStart + t.memberCount)] {
                 guard m.nameOffset < strCount else {
                     throw fail("type id \(index) has a member name offset \(m.nameOffset) beyond the \(strCount)-byte string section")
                 }
                 try checkID(m.type, "a member")
             }
         }
-        return (little, types, strings)
+        return (little, types, members, strings)
     }
 }
 

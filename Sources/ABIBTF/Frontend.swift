@@ -110,9 +110,9 @@ struct Builder {
     var constants: [Constant] = []
     var unsupported: [Unsupported] = []
     var notes: [BTFAlignmentNote] = []
-    var layoutMemo: [Int: InferredLayout] = [:]
-    var spellingMemo: [Int: String] = [:]
-    var canonicalMemo: [Int: String] = [:]
+    var layoutMemo: [InferredLayout?]
+    var spellingMemo: [String?]
+    var canonicalMemo: [String?]
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
     /// Enumerator names kept so far.
@@ -129,6 +129,9 @@ struct Builder {
         self.types = file.types
         self.target = target
         self.header = header
+        layoutMemo = Array(repeating: nil, count: file.types.count)
+        spellingMemo = Array(repeating: nil, count: file.types.count)
+        canonicalMemo = Array(repeating: nil, count: file.types.count)
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }
@@ -148,7 +151,7 @@ struct Builder {
             case .pointer, .typedef, .volatile, .const, .restrict, .typeTag, .functionProto: cur = ty.sizeOrType
             case .array: cur = ty.arrayElement
             case .struct, .union:
-                guard let m = ty.members.first(where: { [.struct, .union, .typedef, .array, .const, .volatile].contains(t($0.type).kind) }) else {
+                guard let m = file.members(of: cur).first(where: { [.struct, .union, .typedef, .array, .const, .volatile].contains(t($0.type).kind) }) else {
                     return fail("type id \(id): types nest deeper than \(Builder.maxDepth) levels")
                 }
                 cur = m.type
@@ -228,7 +231,7 @@ struct Builder {
         var packed = false
         var raised = false
         var endBits = 0
-        for m in ty.members {
+        for m in file.members(of: id) {
             let (offset, width) = try bits(m, kflag: ty.kindFlag)
             let a = try alignment(m.type, depth: depth + 1)
             if let width {

@@ -3,7 +3,12 @@ import ABIModel
 extension Builder {
     /// Collects the selected records and enums.
     mutating func collect(options: BTFOptions) throws {
-        func wanted(_ name: String) -> Bool { options.records.isEmpty || options.records.contains { btfGlobMatch($0, name) } }
+        let patterns = options.records.map { Array($0.utf8) }
+        /// Matches the name at a string-table offset without making a String of every name.
+        func wanted(_ offset: UInt32) -> Bool {
+            guard offset != 0 else { return false }
+            return patterns.isEmpty || patterns.contains { file.nameMatches(offset, glob: $0) }
+        }
         var seen: [String: UInt32] = [:]
         var pending: [(id: UInt32, name: String, cName: String)] = []
         for index in types.indices.dropFirst() {
@@ -11,12 +16,14 @@ extension Builder {
             let ty = types[index]
             switch ty.kind {
             case .struct, .union:
+                guard wanted(ty.nameOffset) else { continue }
                 let n = file.string(at: ty.nameOffset)
-                guard !n.isEmpty, wanted(n) else { continue }
+                guard !n.isEmpty else { continue }
                 pending.append((id, n, "\(ty.kind == .struct ? "struct" : "union") \(n)"))
             case .typedef:
+                guard wanted(ty.nameOffset) else { continue }
                 let n = file.string(at: ty.nameOffset)
-                guard !n.isEmpty, wanted(n) else { continue }
+                guard !n.isEmpty else { continue }
                 let target = try resolve(id)
                 let r = t(target)
                 guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
@@ -31,7 +38,7 @@ extension Builder {
         for p in pending {
             if let first = seen[p.name] {
                 let a = t(first), b = t(p.id)
-                if first != p.id, a.sizeOrType != b.sizeOrType || a.members.count != b.members.count || a.kind != b.kind {
+                if first != p.id, a.sizeOrType != b.sizeOrType || a.memberCount != b.memberCount || a.kind != b.kind {
                     unsupported.append(Unsupported(name: p.cName, reason: "BTF type id \(p.id) describes it again with a different layout; type id \(first) is kept"))
                 }
                 continue
@@ -87,10 +94,11 @@ extension Builder {
     /// Adds an enum's enumerators as constants (first definition of a name wins).
     mutating func addEnum(_ id: UInt32, options: BTFOptions) {
         let ty = t(id)
-        guard !ty.members.isEmpty else { return }
+        guard ty.memberCount > 0 else { return }
         let tag = name(id)
         let everything = options.enums == nil && options.constantPrefixes == nil
         let tagWanted = !tag.isEmpty && (options.enums ?? []).contains { btfGlobMatch($0, tag) }
+        guard everything || tagWanted || !(options.constantPrefixes ?? []).isEmpty else { return }
         let size = Int(ty.sizeOrType)
         if ty.kind == .enum, size > 4 {
             // An ENUM (32-bit values) of a 64-bit enum: the producer (e.g. clang before 15) truncated the values.
@@ -104,7 +112,7 @@ extension Builder {
         }
         let signed = ty.kindFlag
         let underlying = IntegerType(spelling: integerSpelling(size: size, signed: signed), size: size, signed: signed)
-        for e in ty.members {
+        for e in file.members(of: id) {
             let n = file.string(at: e.nameOffset)
             guard !n.isEmpty else { continue }
             guard everything || tagWanted || (options.constantPrefixes ?? []).contains(where: { n.hasPrefix($0) }) else { continue }
@@ -183,7 +191,7 @@ struct Flattener {
         guard depth < Builder.maxDepth else { throw builder.tooDeep(id) }
         let ty = builder.t(id)
         var anonCount = 0
-        for (index, m) in ty.members.enumerated() {
+        for (index, m) in builder.file.members(of: id).enumerated() {
             builder.produced += 1
             guard builder.produced <= Builder.maxEntries else {
                 throw builder.fail("\(recordCName) flattens to more than \(Builder.maxEntries) members (anonymous members nest too widely)")

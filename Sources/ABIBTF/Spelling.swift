@@ -90,7 +90,7 @@ extension Builder {
         case .typedef:
             if !canonical { return base(name(id)) }
             let target = t(ty.sizeOrType)
-            if [.struct, .union, .enum, .enum64].contains(target.kind), name(ty.sizeOrType).isEmpty { return base(name(id)) }
+            if target.kind.isTag, name(ty.sizeOrType).isEmpty { return base(name(id)) }
             return try compose(ty.sizeOrType, inner: inner, quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .const, .volatile, .restrict:
             let q = ty.kind == .const ? "const" : ty.kind == .volatile ? "volatile" : "restrict"
@@ -103,18 +103,19 @@ extension Builder {
             var pointee = ty.sizeOrType
             for _ in 0..<Builder.maxDepth {
                 let p = t(pointee)
-                guard [.const, .volatile, .restrict, .typeTag].contains(p.kind) else { break }
+                guard p.kind.isQualifier || p.kind == .typeTag else { break }
                 pointee = p.sizeOrType
             }
-            if [.array, .functionProto].contains(t(pointee).kind) { d = "(" + d + ")" }
+            let pk = t(pointee).kind
+            if pk == .array || pk == .functionProto { d = "(" + d + ")" }
             return try compose(ty.sizeOrType, inner: d, quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .array:
             return try compose(ty.arrayElement, inner: inner + "[\(ty.extra)]", quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .functionProto:
             var params: [String] = []
             var length = 0
-            for (i, p) in ty.members.enumerated() {
-                if p.type == 0, i == ty.members.count - 1 { params.append("..."); continue }
+            for (i, p) in file.members(of: id).enumerated() {
+                if p.type == 0, i == ty.memberCount - 1 { params.append("..."); continue }
                 let s = try compose(p.type, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
                 length += s.utf8.count + 2
                 guard length <= Builder.maxSpelling else { throw fail("type id \(id): type spelling longer than \(Builder.maxSpelling) characters") }
@@ -129,7 +130,10 @@ extension Builder {
 
     /// True for the names of C floating types, which older pahole versions encode as INT.
     func isFloatName(_ n: String) -> Bool {
-        ["float", "double", "long double", "_Float16", "_Float32", "_Float64", "_Float128", "__float128", "__fp16"].contains(n)
+        switch n {
+        case "float", "double", "long double", "_Float16", "_Float32", "_Float64", "_Float128", "__float128", "__fp16": return true
+        default: return false
+        }
     }
 
     /// An INT's name as clang spells the type: gcc's `long unsigned int` is `unsigned long`.
