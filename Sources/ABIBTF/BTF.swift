@@ -8,13 +8,17 @@ public struct BTFError: Error, CustomStringConvertible, Sendable, Equatable {
     public var message: String
     /// Makes an error for `file`.
     public init(file: String, message: String) { self.file = file; self.message = message }
+    /// `FILE: problem`, on one line.
     public var description: String { "\(file): \(message)" }
 }
 
 /// The BTF type kinds (the numbers of `BTF_KIND_*`).
 public enum BTFKind: UInt8, Sendable, CaseIterable {
+    /// One case per `BTF_KIND_*` value; `void` is type id 0, never a record in the file.
     case void = 0, int = 1, pointer = 2, array = 3, `struct` = 4, union = 5, `enum` = 6, forward = 7, typedef = 8
+    /// The kinds from VOLATILE on.
     case volatile = 9, const = 10, restrict = 11, function = 12, functionProto = 13, variable = 14, dataSection = 15
+    /// The kinds from FLOAT on.
     case float = 16, declTag = 17, typeTag = 18, enum64 = 19
 
     /// CONST, VOLATILE or RESTRICT.
@@ -234,6 +238,9 @@ public struct BTFFile: Sendable {
         guard raw[strRange.upperBound - 1] == 0 else { throw fail("string section does not end with a NUL byte") }
         let strings = Array(raw[strRange])
         let strCount = UInt32(strings.count)
+        if let bad = strings.firstIndex(where: { ($0 < 0x20 && $0 != 0) || $0 == 0x7f }) {
+            throw fail("string section holds a control character at offset \(bad)")
+        }
 
         var types: [BTFType] = [BTFType(kind: .void, nameOffset: 0, kindFlag: false, sizeOrType: 0, extra: 0, arrayElement: 0, arrayIndex: 0, memberStart: 0, memberCount: 0)]
         types.reserveCapacity(typeLen / 24 + 1)

@@ -66,7 +66,8 @@ public enum BTFFrontend {
         } else {
             target = BTFTarget.guess(for: file)
         }
-        let header = options.header ?? ((file.path as NSString).lastPathComponent.isEmpty ? "btf" : (file.path as NSString).lastPathComponent)
+        let last = (file.path as NSString).lastPathComponent
+        let header = options.header ?? (last.isEmpty || last == "." || last == ".." || last == "/" ? "btf" : last)
         var builder = Builder(file: file, target: target, header: header)
         try builder.collect(options: options)
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
@@ -209,16 +210,35 @@ struct Builder {
 
     /// Bit offset and width (nil: not a bitfield) of member `m` of a record whose kind flag is `kflag`.
     func bits(_ m: BTFMember, kflag: Bool) throws -> (offset: Int, width: Int?) {
+        var result: (offset: Int, width: Int?) = (Int(m.value), nil)
         if kflag {
             let w = Int(m.value >> 24)
-            return (Int(m.value & 0xff_ffff), w == 0 ? nil : w)
+            result = (Int(m.value & 0xff_ffff), w == 0 ? nil : w)
+        } else {
+            // Old encoding: the member's INT type carries the width and an extra offset.
+            let r = t(try resolve(m.type))
+            if r.kind == .int, r.intBits > 0, Int(r.intBits) != Int(r.sizeOrType) * 8 || r.intOffset != 0 {
+                result = (Int(m.value) + Int(r.intOffset), Int(r.intBits))
+            }
         }
-        // Old encoding: the member's INT type carries the width and an extra offset.
-        let r = t(try resolve(m.type))
-        if r.kind == .int, r.intBits > 0, Int(r.intBits) != Int(r.sizeOrType) * 8 || r.intOffset != 0 {
-            return (Int(m.value) + Int(r.intOffset), Int(r.intBits))
+        if let w = result.width, w > 128 {
+            throw fail("member '\(file.string(at: m.nameOffset))' of type id \(m.type) is a bitfield of \(w) bits (at most 128)")
         }
-        return (Int(m.value), nil)
+        return result
+    }
+
+    /// Checks that a name the model keeps is a C identifier (the kernel's own BTF checker demands as much).
+    func identifier(_ name: String, _ what: @autoclosure () -> String) throws -> String {
+        var first = true
+        for c in name.utf8 {
+            let letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c == 0x5f || c == 0x24
+            let digit = c >= 0x30 && c <= 0x39
+            guard letter || (digit && !first) else {
+                throw fail("\(what()) has a name that is not a C identifier (\(name.utf8.count) bytes)")
+            }
+            first = false
+        }
+        return name
     }
 
     /// Infers a struct or union's alignment and packing from its members' types and offsets.

@@ -17,19 +17,19 @@ extension Builder {
             switch ty.kind {
             case .struct, .union:
                 guard wanted(ty.nameOffset) else { continue }
-                let n = file.string(at: ty.nameOffset)
+                let n = try identifier(file.string(at: ty.nameOffset), "\(ty.kind.label) type id \(id)")
                 guard !n.isEmpty else { continue }
                 pending.append((id, n, "\(ty.kind == .struct ? "struct" : "union") \(n)"))
             case .typedef:
                 guard wanted(ty.nameOffset) else { continue }
-                let n = file.string(at: ty.nameOffset)
+                let n = try identifier(file.string(at: ty.nameOffset), "TYPEDEF type id \(id)")
                 guard !n.isEmpty else { continue }
                 let target = try resolve(id)
                 let r = t(target)
                 guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
                 pending.append((target, n, n))
             case .enum, .enum64:
-                addEnum(id, options: options)
+                try addEnum(id, options: options)
             default:
                 continue
             }
@@ -92,10 +92,10 @@ extension Builder {
     }
 
     /// Adds an enum's enumerators as constants (first definition of a name wins).
-    mutating func addEnum(_ id: UInt32, options: BTFOptions) {
+    mutating func addEnum(_ id: UInt32, options: BTFOptions) throws {
         let ty = t(id)
         guard ty.memberCount > 0 else { return }
-        let tag = name(id)
+        let tag = try identifier(name(id), "\(ty.kind.label) type id \(id)")
         let everything = options.enums == nil && options.constantPrefixes == nil
         let tagWanted = !tag.isEmpty && (options.enums ?? []).contains { btfGlobMatch($0, tag) }
         guard everything || tagWanted || !(options.constantPrefixes ?? []).isEmpty else { return }
@@ -113,7 +113,7 @@ extension Builder {
         let signed = ty.kindFlag
         let underlying = IntegerType(spelling: integerSpelling(size: size, signed: signed), size: size, signed: signed)
         for e in file.members(of: id) {
-            let n = file.string(at: e.nameOffset)
+            let n = try identifier(file.string(at: e.nameOffset), "an enumerator of type id \(id)")
             guard !n.isEmpty else { continue }
             guard everything || tagWanted || (options.constantPrefixes ?? []).contains(where: { n.hasPrefix($0) }) else { continue }
             guard seenEnumerators.insert(n).inserted else { continue }
@@ -196,7 +196,7 @@ struct Flattener {
             guard builder.produced <= Builder.maxEntries else {
                 throw builder.fail("\(recordCName) flattens to more than \(Builder.maxEntries) members (anonymous members nest too widely)")
             }
-            let name = builder.file.string(at: m.nameOffset)
+            let name = try builder.identifier(builder.file.string(at: m.nameOffset), "a member of \(recordCName)")
             let (bitOffset, width) = try builder.bits(m, kflag: ty.kindFlag)
             let (offsetBits, overflow) = baseBits.addingReportingOverflow(bitOffset)
             guard !overflow, offsetBits <= 1 << 35 else { throw builder.fail("\(recordCName): member offset overflows") }

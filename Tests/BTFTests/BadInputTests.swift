@@ -88,6 +88,29 @@ import Testing
         Self.expectOneLine(Self.failure(m.blob()), containing: ["member name offset"])
     }
 
+    /// Names the model keeps must be C identifiers, and no string may hold control characters.
+    @Test func namesThatAreNotIdentifiers() {
+        var b = BTFBuilder()
+        let int = b.int()
+        _ = b.structType("two words", size: 4, members: [("a", int, 0)])
+        Self.expectOneLine(Self.failure(b.blob()), containing: ["not a C identifier"])
+        var m = BTFBuilder()
+        let i = m.int()
+        _ = m.structType("s", size: 4, members: [("a-b", i, 0)])
+        Self.expectOneLine(Self.failure(m.blob()), containing: ["not a C identifier", "struct s"])
+        var c = BTFBuilder()
+        _ = c.structType("bell\u{07}", size: 0, members: [])
+        Self.expectOneLine(Self.failure(c.blob()), containing: ["control character"])
+    }
+
+    @Test func bitfieldWiderThan128Bits() {
+        var b = BTFBuilder()
+        let int = b.int()
+        // kind_flag set: member offset word = width << 24 | bit offset.
+        _ = b.type(name: b.string("s"), kind: 4, vlen: 1, kindFlag: true, sizeOrType: 4, extra: [b.string("w"), int, 200 << 24])
+        Self.expectOneLine(Self.failure(b.blob()), containing: ["200 bits"])
+    }
+
     @Test func typeIDOutOfRange() {
         var b = Self.valid()
         _ = b.type(kind: 2, sizeOrType: 77)   // PTR to type 77
