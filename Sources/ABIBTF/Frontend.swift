@@ -297,6 +297,8 @@ struct Builder {
             var a = maxAlign
             if (end + a - 1) / a * a < recordSize {
                 while a < 4096, recordSize % (a * 2) == 0, (end + a - 1) / a * a < recordSize { a *= 2 }
+                // As for holes: a cache line when it explains the size too (the kernel's ____cacheline_aligned).
+                if a < 64, recordSize % 64 == 0 { a = 64 }
                 raised = raised || a > maxAlign
             }
             result = InferredLayout(alignment: a, packed: false, raised: raised)

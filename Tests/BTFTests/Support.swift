@@ -108,6 +108,9 @@ struct PaholeRecord {
     var name: String
     var size: Int
     var members: [PaholeMember]
+    /// What pahole infers on the closing line: `__aligned__(N)` (nil: nothing stated) and `__packed__`.
+    var statedAlignment: Int? = nil
+    var statedPacked = false
 }
 
 /// Parses `pahole -C a,b,c FILE` output (pahole's own format: one `/* offset size */` or
@@ -134,6 +137,10 @@ func parsePahole(_ text: String) -> [String: PaholeRecord] {
         if line.hasPrefix("/*") || line.isEmpty { continue }
         if line.hasSuffix("{") { depth += 1; continue }
         if line.hasPrefix("}") && depth == 1 {
+            if let r = line.range(of: "__aligned__(") {
+                current?.statedAlignment = Int(line[r.upperBound...].prefix { $0.isNumber })
+            }
+            current?.statedPacked = line.contains("__packed__")
             if let c = current { result[c.name] = c }
             current = nil
             continue
