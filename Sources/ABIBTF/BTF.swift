@@ -120,11 +120,24 @@ public struct BTFFile: Sendable {
         public var littleEndian: Bool
     }
 
+    /// The largest file read (1 GiB; the running kernel's BTF is a few MB).
+    public static let maxFileSize = 1 << 30
+
     /// The largest type id BTF allows (`BTF_MAX_TYPE`).
     public static let maxTypeID = 0x000f_ffff
 
     /// Reads the file at `path`: a raw BTF blob, or an ELF object with a `.BTF` section.
     public init(path: String) throws {
+        // A regular file of sane size only: a FIFO or /dev/zero would never end, a directory has no contents.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw BTFError(file: path, message: "cannot read the file")
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw BTFError(file: path, message: "not a regular file")
+        }
+        if let size = attributes[.size] as? Int, size > BTFFile.maxFileSize {
+            throw BTFError(file: path, message: "file of \(size) bytes is larger than the \(BTFFile.maxFileSize) bytes a BTF blob may have here")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BTFError(file: path, message: "cannot read the file")
         }

@@ -193,6 +193,17 @@ import Testing
         _ = Self.failure(c.blob())
     }
 
+    @Test func filesThatAreNotBlobs() throws {
+        for path in ["/dev/zero", "/", "/nonexistent/btf"] {
+            do {
+                _ = try BTFFile(path: path)
+                Issue.record("\(path) was accepted")
+            } catch let e as BTFError {
+                #expect(e.description.hasPrefix(path + ": ") && !e.description.contains("\n"), "\(e)")
+            }
+        }
+    }
+
     @Test func elfDefects() {
         // Not enough bytes for an ELF header, no section table, and a .BTF section past the end of the file.
         Self.expectOneLine(Self.failure([0x7f, 0x45, 0x4c, 0x46, 2, 1]), containing: ["truncated ELF header"])
