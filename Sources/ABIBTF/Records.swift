@@ -1,0 +1,256 @@
+import ABIModel
+
+extension Builder {
+    /// Collects the selected records and enums.
+    mutating func collect(options: BTFOptions) throws {
+        let patterns = options.records.map { Array($0.utf8) }
+        /// Matches the name at a string-table offset without making a String of every name.
+        func wanted(_ offset: UInt32) -> Bool {
+            guard offset != 0 else { return false }
+            return patterns.isEmpty || patterns.contains { file.nameMatches(offset, glob: $0) }
+        }
+        var seen: [String: UInt32] = [:]
+        var pending: [(id: UInt32, name: String, cName: String)] = []
+        for index in types.indices.dropFirst() {
+            let id = UInt32(index)
+            let ty = types[index]
+            switch ty.kind {
+            case .struct, .union:
+                guard wanted(ty.nameOffset) else { continue }
+                let n = try identifier(file.string(at: ty.nameOffset), "\(ty.kind.label) type id \(id)")
+                guard !n.isEmpty else { continue }
+                pending.append((id, n, "\(ty.kind == .struct ? "struct" : "union") \(n)"))
+            case .typedef:
+                guard wanted(ty.nameOffset) else { continue }
+                let n = try identifier(file.string(at: ty.nameOffset), "TYPEDEF type id \(id)")
+                guard !n.isEmpty else { continue }
+                let target = try resolve(id)
+                let r = t(target)
+                guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
+                pending.append((target, n, n))
+            case .enum, .enum64:
+                try addEnum(id, options: options)
+            default:
+                continue
+            }
+        }
+        reservedNames = Set(pending.map(\.name))
+        for p in pending {
+            if let first = seen[p.name] {
+                let a = t(first), b = t(p.id)
+                if first != p.id, a.sizeOrType != b.sizeOrType || a.memberCount != b.memberCount || a.kind != b.kind {
+                    unsupported.append(Unsupported(name: p.cName, reason: "BTF type id \(p.id) describes it again with a different layout; type id \(first) is kept"))
+                }
+                continue
+            }
+            seen[p.name] = p.id
+            try addRecord(p.id, name: p.name, cName: p.cName)
+        }
+    }
+
+    /// Adds a record (and the records of its arrays of anonymous structs and unions).
+    mutating func addRecord(_ id: UInt32, name: String, cName: String) throws {
+        let ty = t(id)
+        let inferred = try layout(id, depth: 0)
+        var walker = Flattener(recordName: name, recordCName: cName)
+        try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
+        records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
+                              alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
+                              anonymousMembers: walker.anonymous))
+        notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
+        unsupported += walker.unsupported
+        for element in walker.elementRecords {
+            let taken = reservedNames
+            var elementName = element.name
+            while taken.contains(elementName) { elementName += "_" }
+            reservedNames.insert(elementName)
+            try addSynthesized(element.typeID, name: elementName, cName: element.cName, outer: name, fieldName: element.field)
+        }
+    }
+
+    /// Adds the record of an array of anonymous records' element type and points the array field at it.
+    mutating func addSynthesized(_ id: UInt32, name: String, cName: String, outer: String, fieldName: String) throws {
+        if let r = records.firstIndex(where: { $0.name == outer }), let f = records[r].fields.firstIndex(where: { $0.name == fieldName }) {
+            records[r].fields[f].type.record = name
+        }
+        let ty = t(id)
+        let inferred = try layout(id, depth: 0)
+        var walker = Flattener(recordName: name, recordCName: cName, canonicalContext: outer)
+        try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
+        records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
+                              alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
+                              anonymousMembers: walker.anonymous))
+        notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
+        unsupported += walker.unsupported
+        for element in walker.elementRecords {
+            let taken = reservedNames
+            var elementName = element.name
+            while taken.contains(elementName) { elementName += "_" }
+            reservedNames.insert(elementName)
+            try addSynthesized(element.typeID, name: elementName, cName: element.cName, outer: name, fieldName: element.field)
+        }
+    }
+
+    /// Adds an enum's enumerators as constants (first definition of a name wins).
+    mutating func addEnum(_ id: UInt32, options: BTFOptions) throws {
+        let ty = t(id)
+        guard ty.memberCount > 0 else { return }
+        let tag = try identifier(name(id), "\(ty.kind.label) type id \(id)")
+        let everything = options.enums == nil && options.constantPrefixes == nil
+        let tagWanted = !tag.isEmpty && (options.enums ?? []).contains { btfGlobMatch($0, tag) }
+        guard everything || tagWanted || !(options.constantPrefixes ?? []).isEmpty else { return }
+        let size = Int(ty.sizeOrType)
+        if ty.kind == .enum, size > 4 {
+            // An ENUM (32-bit values) of a 64-bit enum: the producer (e.g. clang before 15) truncated the values.
+            unsupported.append(Unsupported(name: tag.isEmpty ? "enum <unnamed>" : "enum \(tag)",
+                                           reason: "\(size)-byte enum encoded as ENUM with 32-bit values: the producer truncated them, so its enumerators are not listed"))
+            return
+        }
+        guard [1, 2, 4, 8].contains(size) else {
+            unsupported.append(Unsupported(name: tag.isEmpty ? "enum <unnamed>" : "enum \(tag)", reason: "enum of \(size) bytes"))
+            return
+        }
+        let signed = ty.kindFlag
+        let underlying = IntegerType(spelling: integerSpelling(size: size, signed: signed), size: size, signed: signed)
+        for e in file.members(of: id) {
+            let n = try identifier(file.string(at: e.nameOffset), "an enumerator of type id \(id)")
+            guard !n.isEmpty else { continue }
+            guard everything || tagWanted || (options.constantPrefixes ?? []).contains(where: { n.hasPrefix($0) }) else { continue }
+            guard seenEnumerators.insert(n).inserted else { continue }
+            // The value as the enum's type holds it.
+            let value: IntegerValue
+            if ty.kind == .enum {
+                value = signed ? .signed(Int64(Int32(truncatingIfNeeded: e.value))) : .unsigned(e.value & 0xffff_ffff)
+            } else {
+                value = signed ? .signed(Int64(bitPattern: e.value)) : .unsigned(e.value)
+            }
+            // In C an enumerator has type int when its value fits, else the enum's underlying type.
+            let fitsInt: Bool
+            switch value {
+            case .signed(let v): fitsInt = v >= Int64(Int32.min) && v <= Int64(Int32.max)
+            case .unsigned(let v): fitsInt = v <= UInt64(Int32.max)
+            }
+            let constant: Constant
+            if fitsInt {
+                let v: IntegerValue
+                switch value {
+                case .signed(let x): v = .signed(x)
+                case .unsigned(let x): v = .signed(Int64(x))
+                }
+                constant = Constant(name: n, value: v, type: "int", size: 4, signed: true, origin: .enumerator,
+                                    enumName: tag.isEmpty ? nil : tag, enumType: underlying, header: header)
+            } else {
+                constant = Constant(name: n, value: value, type: underlying.spelling, size: size, signed: signed, origin: .enumerator,
+                                    enumName: tag.isEmpty ? nil : tag, enumType: underlying, header: header)
+            }
+            constants.append(constant)
+        }
+    }
+
+    /// The canonical C spelling of an integer of `size` bytes on the target.
+    func integerSpelling(size: Int, signed: Bool) -> String {
+        let base: String
+        switch size {
+        case 1: return signed ? "signed char" : "unsigned char"
+        case 2: base = "short"
+        case 4: base = "int"
+        case 8: base = target.pointerSize == 8 ? "long" : "long long"
+        case 16: return signed ? "__int128" : "unsigned __int128"
+        default: base = "int"
+        }
+        return signed ? base : "unsigned " + base
+    }
+}
+
+/// An array member of anonymous record type, whose element type becomes a record of its own.
+struct ElementRecord {
+    var typeID: UInt32
+    var name: String
+    var cName: String
+    var field: String
+}
+
+/// Flattens one record's members through anonymous structs and unions, as the libclang frontend does.
+struct Flattener {
+    let recordName: String
+    let recordCName: String
+    /// The record clang names unnamed nested types after (`struct s::<unnamed>`).
+    var canonicalContext: String
+    var fields: [Field] = []
+    var anonymous: [AnonymousMember] = []
+    var unsupported: [Unsupported] = []
+    var elementRecords: [ElementRecord] = []
+
+    init(recordName: String, recordCName: String, canonicalContext: String? = nil) {
+        self.recordName = recordName
+        self.recordCName = recordCName
+        self.canonicalContext = canonicalContext ?? recordName
+    }
+
+    mutating func walk(_ id: UInt32, baseBits: Int, prefix: String, anonPath: [Int], indexPath: [Int], builder: inout Builder, depth: Int) throws {
+        guard depth < Builder.maxDepth else { throw builder.tooDeep(id) }
+        let ty = builder.t(id)
+        var anonCount = 0
+        for (index, m) in builder.file.members(of: id).enumerated() {
+            builder.produced += 1
+            guard builder.produced <= Builder.maxEntries else {
+                throw builder.fail("\(recordCName) flattens to more than \(Builder.maxEntries) members (anonymous members nest too widely)")
+            }
+            let name = try builder.identifier(builder.file.string(at: m.nameOffset), "a member of \(recordCName)")
+            let (bitOffset, width) = try builder.bits(m, kflag: ty.kindFlag)
+            let (offsetBits, overflow) = baseBits.addingReportingOverflow(bitOffset)
+            guard !overflow, offsetBits <= 1 << 35 else { throw builder.fail("\(recordCName): member offset overflows") }
+            let canonID = try builder.resolve(m.type)
+            let canon = builder.t(canonID)
+            let isRecord = canon.kind == .struct || canon.kind == .union
+            let unnamedRecord = isRecord && builder.file.string(at: canon.nameOffset).isEmpty
+            if isRecord && name.isEmpty {
+                anonCount += 1
+                let path = anonPath + [anonCount]
+                anonymous.append(AnonymousMember(path: path, fieldIndexes: indexPath + [index], kind: canon.kind == .union ? .union : .struct,
+                                                 offset: offsetBits / 8, size: Int(canon.sizeOrType)))
+                try walk(canonID, baseBits: offsetBits, prefix: prefix, anonPath: path, indexPath: indexPath + [index], builder: &builder, depth: depth + 1)
+                continue
+            }
+            if name.isEmpty { continue }   // an unnamed bitfield: padding
+            let fullName = prefix + name
+            var fieldType = try builder.describe(m.type, context: canonicalContext)
+            if let width {
+                fields.append(Field(name: fullName, offset: offsetBits / 8, size: (offsetBits % 8 + width + 7) / 8,
+                                    bitOffset: offsetBits, bitWidth: width, type: fieldType,
+                                    anonymousPath: anonPath.isEmpty ? nil : anonPath))
+                continue
+            }
+            if offsetBits % 8 != 0 {
+                unsupported.append(Unsupported(name: "\(recordCName).\(fullName)", reason: "member does not start on a byte boundary"))
+            }
+            // An array of an unnamed record type: its element type becomes a record of its own.
+            if fieldType.arrayDimensions != nil, fieldType.kind == .record, fieldType.record == nil {
+                var element = m.type
+                var dims = 0
+                for _ in 0..<Builder.maxDepth {
+                    let r = builder.t(try builder.resolve(element))
+                    guard r.kind == .array else { break }
+                    element = r.arrayElement
+                    dims += 1
+                }
+                let elementID = try builder.resolve(element)
+                let synthesized = recordName + "_" + fullName.replacingOccurrences(of: ".", with: "_")
+                let cName = "__typeof__(((\(recordCName) *)0)->\(fullName)" + String(repeating: "[0]", count: dims) + ")"
+                fieldType.record = synthesized
+                elementRecords.append(ElementRecord(typeID: elementID, name: synthesized, cName: cName, field: fullName))
+            }
+            fields.append(Field(name: fullName, offset: offsetBits / 8, size: try builder.size(m.type), type: fieldType,
+                                anonymousPath: anonPath.isEmpty ? nil : anonPath))
+            // A named member of an unnamed record type: its members are reachable as `name.member`.
+            if unnamedRecord {
+                var inner = Flattener(recordName: recordName, recordCName: recordCName, canonicalContext: canonicalContext)
+                try inner.walk(canonID, baseBits: offsetBits, prefix: fullName + ".", anonPath: anonPath, indexPath: indexPath,
+                               builder: &builder, depth: depth + 1)
+                fields += inner.fields
+                unsupported += inner.unsupported
+                elementRecords += inner.elementRecords
+            }
+        }
+    }
+}

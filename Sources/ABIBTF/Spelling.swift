@@ -1,0 +1,158 @@
+import ABIModel
+
+extension Builder {
+    /// Describes a member's type for the model, as the libclang frontend does.
+    mutating func describe(_ id: UInt32, context: String) throws -> FieldType {
+        var dims: [Int] = []
+        var element = try resolve(id)
+        while t(element).kind == .array {
+            guard dims.count < Builder.maxDepth else { throw tooDeep(id) }
+            dims.append(Int(t(element).extra))
+            element = try resolve(t(element).arrayElement)
+        }
+        let e = t(element)
+        let kind: TypeKind
+        var signed: Bool? = nil
+        var record: String? = nil
+        switch e.kind {
+        case .enum, .enum64:
+            kind = .enumeration
+            signed = e.kindFlag
+        case .float:
+            kind = .floating
+        case .pointer:
+            kind = .pointer
+        case .struct, .union:
+            kind = .record
+            let n = name(element)
+            record = n.isEmpty ? nil : n
+        case .int where isFloatName(name(element)):
+            kind = .floating   // older pahole encodes floating types as INT
+        case .int:
+            kind = .integer
+            signed = e.intSigned && !e.intBool
+        default:
+            kind = .other
+        }
+        return FieldType(spelling: try spell(id, canonical: false, context: context),
+                         canonical: try spell(id, canonical: true, context: context),
+                         kind: kind, scalarSize: try size(element), signed: signed, record: record,
+                         arrayDimensions: dims.isEmpty ? nil : dims)
+    }
+
+    /// The C spelling of type `id` (canonical: typedefs resolved), as clang prints it.
+    mutating func spell(_ id: UInt32, canonical: Bool, context: String) throws -> String {
+        if let known = canonical ? canonicalMemo[Int(id)] : spellingMemo[Int(id)] { return known }
+        var usedContext = false
+        let s = try compose(id, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: 0)
+        if !usedContext {
+            if canonical { canonicalMemo[Int(id)] = s } else { spellingMemo[Int(id)] = s }
+        }
+        return s
+    }
+
+    /// Builds a C type spelling from the inside out: `inner` is the declarator built so far, `quals` the pending qualifiers.
+    func compose(_ id: UInt32, inner: String, quals: [String], canonical: Bool, context: String, usedContext: inout Bool, depth: Int) throws -> String {
+        guard depth < Builder.maxDepth else { throw tooDeep(id) }
+        guard inner.utf8.count <= Builder.maxSpelling else { throw fail("type id \(id): type spelling longer than \(Builder.maxSpelling) characters") }
+        let ty = t(id)
+        func qualifierText(_ q: [String]) -> String {
+            ["const", "volatile", "restrict"].filter { q.contains($0) }.joined(separator: " ")
+        }
+        func base(_ b: String) -> String {
+            let q = qualifierText(quals)
+            let head = q.isEmpty ? b : q + " " + b
+            if inner.isEmpty { return head }
+            return inner.hasPrefix("[") ? head + inner : head + " " + inner
+        }
+        switch ty.kind {
+        case .void:
+            return base("void")
+        case .int:
+            return base(integerName(ty))
+        case .float:
+            return base(name(id))
+        case .struct, .union, .enum, .enum64, .forward:
+            let keyword: String
+            switch ty.kind {
+            case .struct: keyword = "struct"
+            case .union: keyword = "union"
+            case .forward: keyword = ty.kindFlag ? "union" : "struct"
+            default: keyword = "enum"
+            }
+            let n = name(id)
+            if !n.isEmpty { return base(keyword + " " + n) }
+            if canonical {
+                usedContext = true
+                return base("\(keyword) \(context)::<unnamed>")
+            }
+            return base("\(keyword) <unnamed>")
+        case .typedef:
+            if !canonical { return base(name(id)) }
+            let target = t(ty.sizeOrType)
+            if target.kind.isTag, name(ty.sizeOrType).isEmpty { return base(name(id)) }
+            return try compose(ty.sizeOrType, inner: inner, quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+        case .const, .volatile, .restrict:
+            let q = ty.kind == .const ? "const" : ty.kind == .volatile ? "volatile" : "restrict"
+            return try compose(ty.sizeOrType, inner: inner, quals: quals + [q], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+        case .typeTag:
+            return try compose(ty.sizeOrType, inner: inner, quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+        case .pointer:
+            let q = qualifierText(quals)
+            var d = "*" + q + (inner.isEmpty ? "" : (q.isEmpty ? "" : " ") + inner)
+            var pointee = ty.sizeOrType
+            for _ in 0..<Builder.maxDepth {
+                let p = t(pointee)
+                guard p.kind.isQualifier || p.kind == .typeTag else { break }
+                pointee = p.sizeOrType
+            }
+            let pk = t(pointee).kind
+            if pk == .array || pk == .functionProto { d = "(" + d + ")" }
+            return try compose(ty.sizeOrType, inner: d, quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+        case .array:
+            return try compose(ty.arrayElement, inner: inner + "[\(ty.extra)]", quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+        case .functionProto:
+            var params: [String] = []
+            var length = 0
+            for (i, p) in file.members(of: id).enumerated() {
+                if p.type == 0, i == ty.memberCount - 1 { params.append("..."); continue }
+                let s = try compose(p.type, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+                length += s.utf8.count + 2
+                guard length <= Builder.maxSpelling else { throw fail("type id \(id): type spelling longer than \(Builder.maxSpelling) characters") }
+                params.append(s)
+            }
+            let list = params.isEmpty ? "void" : params.joined(separator: ", ")
+            return try compose(ty.sizeOrType, inner: inner + "(" + list + ")", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+        case .function, .variable, .dataSection, .declTag:
+            return base("<\(ty.kind.label)>")
+        }
+    }
+
+    /// True for the names of C floating types, which older pahole versions encode as INT.
+    func isFloatName(_ n: String) -> Bool {
+        switch n {
+        case "float", "double", "long double", "_Float16", "_Float32", "_Float64", "_Float128", "__float128", "__fp16": return true
+        default: return false
+        }
+    }
+
+    /// An INT's name as clang spells the type: gcc's `long unsigned int` is `unsigned long`.
+    func integerName(_ ty: BTFType) -> String {
+        let raw = file.string(at: ty.nameOffset)
+        if isFloatName(raw) { return raw }
+        let words = raw.split(separator: " ").map(String.init)
+        let size = Int(ty.sizeOrType)
+        let known: Set<String> = ["unsigned", "signed", "long", "short", "int", "char", "_Bool", "__int128"]
+        guard !words.isEmpty, words.allSatisfy({ known.contains($0) }) else {
+            if ty.intBool { return "_Bool" }
+            return integerSpelling(size: size, signed: ty.intSigned)
+        }
+        let unsigned = words.contains("unsigned")
+        if words.contains("_Bool") { return "_Bool" }
+        if words.contains("__int128") { return unsigned ? "unsigned __int128" : "__int128" }
+        if words.contains("char") { return unsigned ? "unsigned char" : words.contains("signed") ? "signed char" : "char" }
+        let longs = words.filter { $0 == "long" }.count
+        let base = words.contains("short") ? "short" : longs == 1 ? "long" : longs >= 2 ? "long long" : "int"
+        return unsigned ? "unsigned " + base : base
+    }
+}

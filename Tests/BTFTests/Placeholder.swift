@@ -1,1 +1,0 @@
-// Tests of the BTF reader live in this target.
