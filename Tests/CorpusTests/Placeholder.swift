@@ -1,1 +1,0 @@
-// The header-set corpus test lives in this target.
