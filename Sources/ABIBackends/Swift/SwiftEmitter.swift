@@ -540,7 +540,7 @@ public struct SwiftEmitter: Sendable {
             } else {
                 type = "InlineArray<\(f.size), UInt8>"
             }
-            let bytesNote = element == nil && f.type.kind == .record ? ", as raw bytes: Swift has no layout for its type" : ""
+            let bytesNote = f.type.kind == .record && !(element?.record ?? false) ? ", as raw bytes: Swift has no layout for its type" : ""
             line("    /// `\(spelling) \(fname)` at offset \(f.offset) (\(f.size) byte\(f.size == 1 ? "" : "s"))\(place)\(bytesNote).")
             line("    \(a)var \(id): \(type) {")
             // Spell the type unless a member of the same name would shadow it (`opal_key: opal_key`).
@@ -735,10 +735,14 @@ extension SwiftEmitter {
         is64Bit(target: target) ? [1, 2, 4, 8, 16] : [1, 2, 4, 8]
     }
 
+    /// The largest record emitted (as validated snapshots allow): 4 GiB.
+    static let maxRecordSize = 1 << 32
+
     /// Why a record cannot be emitted; nil when it can.
     static func unsupportedReason(_ r: Record, supported: Set<Int>, target: String) -> String? {
         guard r.size >= 0 else { return "size \(r.size) is negative" }
         guard r.alignment >= 1 else { return "alignment \(r.alignment) is not positive" }
+        guard r.size <= maxRecordSize else { return "size \(r.size) exceeds abigen's limit of \(maxRecordSize) bytes (4 GiB)" }
         if r.size == 0 && r.alignment > 1 { return nil }   // a namespace of offsets
         guard supported.contains(r.alignment) else {
             return "alignment \(r.alignment) cannot be expressed in Swift on \(target) (a Swift struct there can be aligned to "
