@@ -84,6 +84,8 @@ enum EmitterModels {
             Record(name: "mac", cName: "struct mac", kind: .struct, size: 4, alignment: 4, header: "h.h",
                    fields: [Field(name: "m", offset: 0, size: 4, type: u32)]),
             Record(name: "odd", cName: "struct odd", kind: .struct, size: 6, alignment: 4, header: "h.h", fields: []),
+            Record(name: "twice", cName: "struct twice", kind: .struct, size: 4, alignment: 4, header: "h.h", fields: []),
+            Record(name: "twice", cName: "union twice", kind: .union, size: 8, alignment: 8, header: "h.h", fields: []),
         ]
         func constant(_ name: String, _ value: IntegerValue, size: Int, signed: Bool, origin: ConstantOrigin = .macro,
                       enumName: String? = nil, enumSize: Int? = nil) -> Constant {
@@ -122,6 +124,7 @@ struct EmitterModelTests {
         #expect(out.contains("//   struct negsize: size -8 is negative"))
         #expect(out.contains("//   struct zeroalign: alignment 0 is not positive"))
         #expect(out.contains("//   struct odd: size 6 is not a multiple of its alignment 4"))
+        #expect(out.contains("a second record named twice; not emitted."))
         #expect(out.contains("public let WIDE_NEGATIVE: UInt128 = 340282366920938463463374607431768211455"))
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -139,7 +139,9 @@ public enum LayoutMarkdown {
             else { key = (prefix(c.name, 1) ?? c.name) + "*" }
             out[key, default: []].append(c)
         }
-        return out.keys.sorted().map { ($0, out[$0]!.sorted { ($0.value.bitPattern, $0.name) < ($1.value.bitPattern, $1.name) }) }
+        return out.keys.sorted().map { key in
+            (key, (out[key] ?? []).sorted { ($0.value.bitPattern, $0.name) < ($1.value.bitPattern, $1.name) })
+        }
     }
 
     /// The constants section.

@@ -108,7 +108,15 @@ public struct SwiftEmitter: Sendable {
         line()
         if options.emitSupportTypes { renderSupport() }
         // Serially, in order: rendering is a small part of a whole run, and nothing is shared between threads.
-        for r in snapshot.records { renderRecord(r) }
+        var rendered = Set<String>()
+        for r in snapshot.records {
+            guard rendered.insert(r.name).inserted else {
+                line("// \(Self.oneLine(r.cName)): a second record named \(Self.oneLine(r.name)); not emitted.")
+                line()
+                continue
+            }
+            renderRecord(r)
+        }
         renderConstants()
         renderNotes()
         return out
