@@ -174,4 +174,12 @@ struct EmitterSwiftTests {
             #expect(try EmitterOracle.typecheck(dir + "/Wide.swift") == nil)
         }
     }
+
+    @Test("abigen --format svg --extend io_uring_sqe=1000000000 completes with a picture of bounded size")
+    func svgHugeExtension() throws {
+        let r = try abigen(["--headers", "/usr/include", "--format", "svg", "--extend", "io_uring_sqe=1000000000", "--record", "io_uring_sqe"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("(drawn to 1000000000 bytes)"))
+        #expect(r.stdout.utf8.count < 100_000)
+    }
 }
