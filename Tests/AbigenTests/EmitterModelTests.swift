@@ -73,6 +73,9 @@ enum EmitterModels {
                 Field(name: "ok", offset: 8, size: 8, type: int("unsigned long long", 8)),
                 Field(name: "bits_past_end", offset: 15, size: 4, bitOffset: 127, bitWidth: 8, type: u32),
                 Field(name: "zero_scalar", offset: 0, size: 4, type: FieldType(spelling: "x", canonical: "x", kind: .other, scalarSize: 0)),
+                Field(name: "UInt32", offset: 8, size: 1, bitOffset: 64, bitWidth: 3, type: int("int", 4, signed: true)),
+                Field(name: "Int64", offset: 9, size: 1, bitOffset: 72, bitWidth: 3, type: u32),
+                Field(name: "UInt64", offset: 8, size: 8, type: int("unsigned long long", 8)),
             ],
             anonymousMembers: [AnonymousMember(path: [1], fieldIndexes: [], kind: .union, offset: 4, size: 4),
                                AnonymousMember(path: [], fieldIndexes: [], kind: .struct, offset: 0, size: 4)])

@@ -243,7 +243,8 @@ public struct SwiftEmitter: Sendable {
     static let reservedMembers: Set<String> = [
         "storage", "size", "alignment", "abiFields", "abiFieldTable", "init", "Type", "Protocol", "self", "Self", "_",
         "abiLoad", "abiStore", "abiLoadBits", "abiStoreBits", "abiWithTail", "abiWithMutableTail", "InlineArray",
-        "precondition",
+        "precondition", "Int8", "Int16", "Int32", "Int64", "Int128", "UInt8", "UInt16", "UInt32", "UInt64", "UInt128",
+        "Float", "Double",
     ]
     /// Members of a generated enum type an enumerator cannot take.
     static let reservedEnumMembers: Set<String> = [
