@@ -169,17 +169,21 @@ public struct io_cqring_offsets: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_cqring_offsets`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("head", 0, 4),
-        ABIField("tail", 4, 4),
-        ABIField("ring_mask", 8, 4),
-        ABIField("ring_entries", 12, 4),
-        ABIField("overflow", 16, 4),
-        ABIField("cqes", 20, 4),
-        ABIField("flags", 24, 4),
-        ABIField("resv1", 28, 4),
-        ABIField("resv2", 32, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(9)
+        t.append(ABIField("head", 0, 4))
+        t.append(ABIField("tail", 4, 4))
+        t.append(ABIField("ring_mask", 8, 4))
+        t.append(ABIField("ring_entries", 12, 4))
+        t.append(ABIField("overflow", 16, 4))
+        t.append(ABIField("cqes", 20, 4))
+        t.append(ABIField("flags", 24, 4))
+        t.append(ABIField("resv1", 28, 4))
+        t.append(ABIField("resv2", 32, 8))
+        return t
+    }
 }
 
 /// `struct io_sqring_offsets` (linux/io_uring.h): 40 bytes, alignment 8.
@@ -250,17 +254,21 @@ public struct io_sqring_offsets: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_sqring_offsets`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("head", 0, 4),
-        ABIField("tail", 4, 4),
-        ABIField("ring_mask", 8, 4),
-        ABIField("ring_entries", 12, 4),
-        ABIField("flags", 16, 4),
-        ABIField("dropped", 20, 4),
-        ABIField("array", 24, 4),
-        ABIField("resv1", 28, 4),
-        ABIField("resv2", 32, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(9)
+        t.append(ABIField("head", 0, 4))
+        t.append(ABIField("tail", 4, 4))
+        t.append(ABIField("ring_mask", 8, 4))
+        t.append(ABIField("ring_entries", 12, 4))
+        t.append(ABIField("flags", 16, 4))
+        t.append(ABIField("dropped", 20, 4))
+        t.append(ABIField("array", 24, 4))
+        t.append(ABIField("resv1", 28, 4))
+        t.append(ABIField("resv2", 32, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_buf` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -301,12 +309,16 @@ public struct io_uring_buf: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("addr", 0, 8),
-        ABIField("len", 8, 4),
-        ABIField("bid", 12, 2),
-        ABIField("resv", 14, 2),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("addr", 0, 8))
+        t.append(ABIField("len", 8, 4))
+        t.append(ABIField("bid", 12, 2))
+        t.append(ABIField("resv", 14, 2))
+        return t
+    }
 }
 
 /// `struct io_uring_buf_reg` (linux/io_uring.h): 40 bytes, alignment 8.
@@ -353,13 +365,17 @@ public struct io_uring_buf_reg: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf_reg`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("ring_addr", 0, 8),
-        ABIField("ring_entries", 8, 4),
-        ABIField("bgid", 12, 2),
-        ABIField("pad", 14, 2),
-        ABIField("resv", 16, 24),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("ring_addr", 0, 8))
+        t.append(ABIField("ring_entries", 8, 4))
+        t.append(ABIField("bgid", 12, 2))
+        t.append(ABIField("pad", 14, 2))
+        t.append(ABIField("resv", 16, 24))
+        return t
+    }
 }
 
 /// `struct io_uring_buf_ring` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -413,14 +429,18 @@ public struct io_uring_buf_ring: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf_ring`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("resv1", 0, 8, anonymous: [1, 1]),
-        ABIField("resv2", 8, 4, anonymous: [1, 1]),
-        ABIField("resv3", 12, 2, anonymous: [1, 1]),
-        ABIField("tail", 14, 2, anonymous: [1, 1]),
-        ABIField("__empty_bufs", 0, 0, anonymous: [1, 2]),
-        ABIField("bufs", 0, 0, anonymous: [1, 2]),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("resv1", 0, 8, anonymous: [1, 1]))
+        t.append(ABIField("resv2", 8, 4, anonymous: [1, 1]))
+        t.append(ABIField("resv3", 12, 2, anonymous: [1, 1]))
+        t.append(ABIField("tail", 14, 2, anonymous: [1, 1]))
+        t.append(ABIField("__empty_bufs", 0, 0, anonymous: [1, 2]))
+        t.append(ABIField("bufs", 0, 0, anonymous: [1, 2]))
+        return t
+    }
 }
 
 /// `struct io_uring_cmd` (abigen/io_uring_cmd.h): 64 bytes, alignment 8.
@@ -473,14 +493,18 @@ public struct io_uring_cmd: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_cmd`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("file", 0, 8),
-        ABIField("sqe", 8, 8),
-        ABIField("task_work_cb", 16, 8),
-        ABIField("cmd_op", 24, 4),
-        ABIField("flags", 28, 4),
-        ABIField("pdu", 32, 32),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("file", 0, 8))
+        t.append(ABIField("sqe", 8, 8))
+        t.append(ABIField("task_work_cb", 16, 8))
+        t.append(ABIField("cmd_op", 24, 4))
+        t.append(ABIField("flags", 28, 4))
+        t.append(ABIField("pdu", 32, 32))
+        return t
+    }
 }
 
 /// `struct io_uring_cqe` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -526,12 +550,16 @@ public struct io_uring_cqe: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_cqe`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("user_data", 0, 8),
-        ABIField("res", 8, 4),
-        ABIField("flags", 12, 4),
-        ABIField("big_cqe", 16, 0),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("user_data", 0, 8))
+        t.append(ABIField("res", 8, 4))
+        t.append(ABIField("flags", 12, 4))
+        t.append(ABIField("big_cqe", 16, 0))
+        return t
+    }
 }
 
 /// `struct io_uring_file_index_range` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -566,11 +594,15 @@ public struct io_uring_file_index_range: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_file_index_range`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("off", 0, 4),
-        ABIField("len", 4, 4),
-        ABIField("resv", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("off", 0, 4))
+        t.append(ABIField("len", 4, 4))
+        t.append(ABIField("resv", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_files_update` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -605,11 +637,15 @@ public struct io_uring_files_update: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_files_update`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("offset", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("fds", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("offset", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("fds", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_getevents_arg` (linux/io_uring.h): 24 bytes, alignment 8.
@@ -650,12 +686,16 @@ public struct io_uring_getevents_arg: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_getevents_arg`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("sigmask", 0, 8),
-        ABIField("sigmask_sz", 8, 4),
-        ABIField("pad", 12, 4),
-        ABIField("ts", 16, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("sigmask", 0, 8))
+        t.append(ABIField("sigmask_sz", 8, 4))
+        t.append(ABIField("pad", 12, 4))
+        t.append(ABIField("ts", 16, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_notification_register` (linux/io_uring.h): 32 bytes, alignment 8.
@@ -702,13 +742,17 @@ public struct io_uring_notification_register: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_notification_register`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("nr_slots", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("resv2", 8, 8),
-        ABIField("data", 16, 8),
-        ABIField("resv3", 24, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("nr_slots", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("resv2", 8, 8))
+        t.append(ABIField("data", 16, 8))
+        t.append(ABIField("resv3", 24, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_notification_slot` (linux/io_uring.h): 32 bytes, alignment 8.
@@ -737,10 +781,14 @@ public struct io_uring_notification_slot: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_notification_slot`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("tag", 0, 8),
-        ABIField("resv", 8, 24),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(2)
+        t.append(ABIField("tag", 0, 8))
+        t.append(ABIField("resv", 8, 24))
+        return t
+    }
 }
 
 /// `struct io_uring_params` (linux/io_uring.h): 120 bytes, alignment 8.
@@ -817,18 +865,22 @@ public struct io_uring_params: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_params`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("sq_entries", 0, 4),
-        ABIField("cq_entries", 4, 4),
-        ABIField("flags", 8, 4),
-        ABIField("sq_thread_cpu", 12, 4),
-        ABIField("sq_thread_idle", 16, 4),
-        ABIField("features", 20, 4),
-        ABIField("wq_fd", 24, 4),
-        ABIField("resv", 28, 12),
-        ABIField("sq_off", 40, 40),
-        ABIField("cq_off", 80, 40),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(10)
+        t.append(ABIField("sq_entries", 0, 4))
+        t.append(ABIField("cq_entries", 4, 4))
+        t.append(ABIField("flags", 8, 4))
+        t.append(ABIField("sq_thread_cpu", 12, 4))
+        t.append(ABIField("sq_thread_idle", 16, 4))
+        t.append(ABIField("features", 20, 4))
+        t.append(ABIField("wq_fd", 24, 4))
+        t.append(ABIField("resv", 28, 12))
+        t.append(ABIField("sq_off", 40, 40))
+        t.append(ABIField("cq_off", 80, 40))
+        return t
+    }
 }
 
 /// `struct io_uring_probe` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -880,13 +932,17 @@ public struct io_uring_probe: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_probe`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("last_op", 0, 1),
-        ABIField("ops_len", 1, 1),
-        ABIField("resv", 2, 2),
-        ABIField("resv2", 4, 12),
-        ABIField("ops", 16, 0),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("last_op", 0, 1))
+        t.append(ABIField("ops_len", 1, 1))
+        t.append(ABIField("resv", 2, 2))
+        t.append(ABIField("resv2", 4, 12))
+        t.append(ABIField("ops", 16, 0))
+        return t
+    }
 }
 
 /// `struct io_uring_probe_op` (linux/io_uring.h): 8 bytes, alignment 4.
@@ -927,12 +983,16 @@ public struct io_uring_probe_op: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_probe_op`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("op", 0, 1),
-        ABIField("resv", 1, 1),
-        ABIField("flags", 2, 2),
-        ABIField("resv2", 4, 4),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("op", 0, 1))
+        t.append(ABIField("resv", 1, 1))
+        t.append(ABIField("flags", 2, 2))
+        t.append(ABIField("resv2", 4, 4))
+        return t
+    }
 }
 
 /// `struct io_uring_recvmsg_out` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -973,12 +1033,16 @@ public struct io_uring_recvmsg_out: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_recvmsg_out`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("namelen", 0, 4),
-        ABIField("controllen", 4, 4),
-        ABIField("payloadlen", 8, 4),
-        ABIField("flags", 12, 4),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("namelen", 0, 4))
+        t.append(ABIField("controllen", 4, 4))
+        t.append(ABIField("payloadlen", 8, 4))
+        t.append(ABIField("flags", 12, 4))
+        return t
+    }
 }
 
 /// `struct io_uring_restriction` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -1031,14 +1095,18 @@ public struct io_uring_restriction: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_restriction`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("opcode", 0, 2),
-        ABIField("register_op", 2, 1, anonymous: [1]),
-        ABIField("sqe_op", 2, 1, anonymous: [1]),
-        ABIField("sqe_flags", 2, 1, anonymous: [1]),
-        ABIField("resv", 3, 1),
-        ABIField("resv2", 4, 12),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("opcode", 0, 2))
+        t.append(ABIField("register_op", 2, 1, anonymous: [1]))
+        t.append(ABIField("sqe_op", 2, 1, anonymous: [1]))
+        t.append(ABIField("sqe_flags", 2, 1, anonymous: [1]))
+        t.append(ABIField("resv", 3, 1))
+        t.append(ABIField("resv2", 4, 12))
+        return t
+    }
 }
 
 /// `struct io_uring_rsrc_register` (linux/io_uring.h): 32 bytes, alignment 8.
@@ -1085,13 +1153,17 @@ public struct io_uring_rsrc_register: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_rsrc_register`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("nr", 0, 4),
-        ABIField("flags", 4, 4),
-        ABIField("resv2", 8, 8),
-        ABIField("data", 16, 8),
-        ABIField("tags", 24, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("nr", 0, 4))
+        t.append(ABIField("flags", 4, 4))
+        t.append(ABIField("resv2", 8, 8))
+        t.append(ABIField("data", 16, 8))
+        t.append(ABIField("tags", 24, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_rsrc_update` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -1126,11 +1198,15 @@ public struct io_uring_rsrc_update: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_rsrc_update`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("offset", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("data", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("offset", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("data", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_rsrc_update2` (linux/io_uring.h): 32 bytes, alignment 8.
@@ -1183,14 +1259,18 @@ public struct io_uring_rsrc_update2: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_rsrc_update2`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("offset", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("data", 8, 8),
-        ABIField("tags", 16, 8),
-        ABIField("nr", 24, 4),
-        ABIField("resv2", 28, 4),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("offset", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("data", 8, 8))
+        t.append(ABIField("tags", 16, 8))
+        t.append(ABIField("nr", 24, 4))
+        t.append(ABIField("resv2", 28, 4))
+        return t
+    }
 }
 
 /// `struct io_uring_sqe` (linux/io_uring.h): 64 bytes, alignment 8.
@@ -1458,49 +1538,53 @@ public struct io_uring_sqe: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_sqe`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("opcode", 0, 1),
-        ABIField("flags", 1, 1),
-        ABIField("ioprio", 2, 2),
-        ABIField("fd", 4, 4),
-        ABIField("off", 8, 8, anonymous: [1]),
-        ABIField("addr2", 8, 8, anonymous: [1]),
-        ABIField("cmd_op", 8, 4, anonymous: [1, 1]),
-        ABIField("__pad1", 12, 4, anonymous: [1, 1]),
-        ABIField("addr", 16, 8, anonymous: [2]),
-        ABIField("splice_off_in", 16, 8, anonymous: [2]),
-        ABIField("len", 24, 4),
-        ABIField("rw_flags", 28, 4, anonymous: [3]),
-        ABIField("fsync_flags", 28, 4, anonymous: [3]),
-        ABIField("poll_events", 28, 2, anonymous: [3]),
-        ABIField("poll32_events", 28, 4, anonymous: [3]),
-        ABIField("sync_range_flags", 28, 4, anonymous: [3]),
-        ABIField("msg_flags", 28, 4, anonymous: [3]),
-        ABIField("timeout_flags", 28, 4, anonymous: [3]),
-        ABIField("accept_flags", 28, 4, anonymous: [3]),
-        ABIField("cancel_flags", 28, 4, anonymous: [3]),
-        ABIField("open_flags", 28, 4, anonymous: [3]),
-        ABIField("statx_flags", 28, 4, anonymous: [3]),
-        ABIField("fadvise_advice", 28, 4, anonymous: [3]),
-        ABIField("splice_flags", 28, 4, anonymous: [3]),
-        ABIField("rename_flags", 28, 4, anonymous: [3]),
-        ABIField("unlink_flags", 28, 4, anonymous: [3]),
-        ABIField("hardlink_flags", 28, 4, anonymous: [3]),
-        ABIField("xattr_flags", 28, 4, anonymous: [3]),
-        ABIField("msg_ring_flags", 28, 4, anonymous: [3]),
-        ABIField("uring_cmd_flags", 28, 4, anonymous: [3]),
-        ABIField("user_data", 32, 8),
-        ABIField("buf_index", 40, 2, anonymous: [4]),
-        ABIField("buf_group", 40, 2, anonymous: [4]),
-        ABIField("personality", 42, 2),
-        ABIField("splice_fd_in", 44, 4, anonymous: [5]),
-        ABIField("file_index", 44, 4, anonymous: [5]),
-        ABIField("addr_len", 44, 2, anonymous: [5, 1]),
-        ABIField("__pad3", 46, 2, anonymous: [5, 1]),
-        ABIField("addr3", 48, 8, anonymous: [6, 1]),
-        ABIField("__pad2", 56, 8, anonymous: [6, 1]),
-        ABIField("cmd", 48, 0, anonymous: [6]),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(41)
+        t.append(ABIField("opcode", 0, 1))
+        t.append(ABIField("flags", 1, 1))
+        t.append(ABIField("ioprio", 2, 2))
+        t.append(ABIField("fd", 4, 4))
+        t.append(ABIField("off", 8, 8, anonymous: [1]))
+        t.append(ABIField("addr2", 8, 8, anonymous: [1]))
+        t.append(ABIField("cmd_op", 8, 4, anonymous: [1, 1]))
+        t.append(ABIField("__pad1", 12, 4, anonymous: [1, 1]))
+        t.append(ABIField("addr", 16, 8, anonymous: [2]))
+        t.append(ABIField("splice_off_in", 16, 8, anonymous: [2]))
+        t.append(ABIField("len", 24, 4))
+        t.append(ABIField("rw_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("fsync_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("poll_events", 28, 2, anonymous: [3]))
+        t.append(ABIField("poll32_events", 28, 4, anonymous: [3]))
+        t.append(ABIField("sync_range_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("msg_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("timeout_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("accept_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("cancel_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("open_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("statx_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("fadvise_advice", 28, 4, anonymous: [3]))
+        t.append(ABIField("splice_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("rename_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("unlink_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("hardlink_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("xattr_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("msg_ring_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("uring_cmd_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("user_data", 32, 8))
+        t.append(ABIField("buf_index", 40, 2, anonymous: [4]))
+        t.append(ABIField("buf_group", 40, 2, anonymous: [4]))
+        t.append(ABIField("personality", 42, 2))
+        t.append(ABIField("splice_fd_in", 44, 4, anonymous: [5]))
+        t.append(ABIField("file_index", 44, 4, anonymous: [5]))
+        t.append(ABIField("addr_len", 44, 2, anonymous: [5, 1]))
+        t.append(ABIField("__pad3", 46, 2, anonymous: [5, 1]))
+        t.append(ABIField("addr3", 48, 8, anonymous: [6, 1]))
+        t.append(ABIField("__pad2", 56, 8, anonymous: [6, 1]))
+        t.append(ABIField("cmd", 48, 0, anonymous: [6]))
+        return t
+    }
 }
 
 /// `struct io_uring_sync_cancel_reg` (linux/io_uring.h): 64 bytes, alignment 8.
@@ -1534,7 +1618,7 @@ public struct io_uring_sync_cancel_reg: ABILayout, Sendable {
         set { abiStore(newValue, 12) }
     }
 
-    /// `struct __kernel_timespec timeout` at offset 16 (16 bytes).
+    /// `struct __kernel_timespec timeout` at offset 16 (16 bytes), as raw bytes: Swift has no layout for its type.
     public var timeout: InlineArray<16, UInt8> {
         get { abiLoad(16, as: InlineArray<16, UInt8>.self) }
         set { abiStore(newValue, 16) }
@@ -1547,13 +1631,17 @@ public struct io_uring_sync_cancel_reg: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_sync_cancel_reg`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("addr", 0, 8),
-        ABIField("fd", 8, 4),
-        ABIField("flags", 12, 4),
-        ABIField("timeout", 16, 16),
-        ABIField("pad", 32, 32),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("addr", 0, 8))
+        t.append(ABIField("fd", 8, 4))
+        t.append(ABIField("flags", 12, 4))
+        t.append(ABIField("timeout", 16, 16))
+        t.append(ABIField("pad", 32, 32))
+        return t
+    }
 }
 
 /// `enum io_uring_op` (linux/io_uring.h): 50 enumerators, C type `unsigned int`.
@@ -1563,105 +1651,105 @@ public struct io_uring_op: RawRepresentable, Hashable, Sendable, BitwiseCopyable
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IORING_OP_NOP` = 0
-    public static let IORING_OP_NOP = io_uring_op(rawValue: 0)
+    public static let IORING_OP_NOP = Self(rawValue: 0)
     /// `IORING_OP_READV` = 1
-    public static let IORING_OP_READV = io_uring_op(rawValue: 1)
+    public static let IORING_OP_READV = Self(rawValue: 1)
     /// `IORING_OP_WRITEV` = 2
-    public static let IORING_OP_WRITEV = io_uring_op(rawValue: 2)
+    public static let IORING_OP_WRITEV = Self(rawValue: 2)
     /// `IORING_OP_FSYNC` = 3
-    public static let IORING_OP_FSYNC = io_uring_op(rawValue: 3)
+    public static let IORING_OP_FSYNC = Self(rawValue: 3)
     /// `IORING_OP_READ_FIXED` = 4
-    public static let IORING_OP_READ_FIXED = io_uring_op(rawValue: 4)
+    public static let IORING_OP_READ_FIXED = Self(rawValue: 4)
     /// `IORING_OP_WRITE_FIXED` = 5
-    public static let IORING_OP_WRITE_FIXED = io_uring_op(rawValue: 5)
+    public static let IORING_OP_WRITE_FIXED = Self(rawValue: 5)
     /// `IORING_OP_POLL_ADD` = 6
-    public static let IORING_OP_POLL_ADD = io_uring_op(rawValue: 6)
+    public static let IORING_OP_POLL_ADD = Self(rawValue: 6)
     /// `IORING_OP_POLL_REMOVE` = 7
-    public static let IORING_OP_POLL_REMOVE = io_uring_op(rawValue: 7)
+    public static let IORING_OP_POLL_REMOVE = Self(rawValue: 7)
     /// `IORING_OP_SYNC_FILE_RANGE` = 8
-    public static let IORING_OP_SYNC_FILE_RANGE = io_uring_op(rawValue: 8)
+    public static let IORING_OP_SYNC_FILE_RANGE = Self(rawValue: 8)
     /// `IORING_OP_SENDMSG` = 9
-    public static let IORING_OP_SENDMSG = io_uring_op(rawValue: 9)
+    public static let IORING_OP_SENDMSG = Self(rawValue: 9)
     /// `IORING_OP_RECVMSG` = 10
-    public static let IORING_OP_RECVMSG = io_uring_op(rawValue: 10)
+    public static let IORING_OP_RECVMSG = Self(rawValue: 10)
     /// `IORING_OP_TIMEOUT` = 11
-    public static let IORING_OP_TIMEOUT = io_uring_op(rawValue: 11)
+    public static let IORING_OP_TIMEOUT = Self(rawValue: 11)
     /// `IORING_OP_TIMEOUT_REMOVE` = 12
-    public static let IORING_OP_TIMEOUT_REMOVE = io_uring_op(rawValue: 12)
+    public static let IORING_OP_TIMEOUT_REMOVE = Self(rawValue: 12)
     /// `IORING_OP_ACCEPT` = 13
-    public static let IORING_OP_ACCEPT = io_uring_op(rawValue: 13)
+    public static let IORING_OP_ACCEPT = Self(rawValue: 13)
     /// `IORING_OP_ASYNC_CANCEL` = 14
-    public static let IORING_OP_ASYNC_CANCEL = io_uring_op(rawValue: 14)
+    public static let IORING_OP_ASYNC_CANCEL = Self(rawValue: 14)
     /// `IORING_OP_LINK_TIMEOUT` = 15
-    public static let IORING_OP_LINK_TIMEOUT = io_uring_op(rawValue: 15)
+    public static let IORING_OP_LINK_TIMEOUT = Self(rawValue: 15)
     /// `IORING_OP_CONNECT` = 16
-    public static let IORING_OP_CONNECT = io_uring_op(rawValue: 16)
+    public static let IORING_OP_CONNECT = Self(rawValue: 16)
     /// `IORING_OP_FALLOCATE` = 17
-    public static let IORING_OP_FALLOCATE = io_uring_op(rawValue: 17)
+    public static let IORING_OP_FALLOCATE = Self(rawValue: 17)
     /// `IORING_OP_OPENAT` = 18
-    public static let IORING_OP_OPENAT = io_uring_op(rawValue: 18)
+    public static let IORING_OP_OPENAT = Self(rawValue: 18)
     /// `IORING_OP_CLOSE` = 19
-    public static let IORING_OP_CLOSE = io_uring_op(rawValue: 19)
+    public static let IORING_OP_CLOSE = Self(rawValue: 19)
     /// `IORING_OP_FILES_UPDATE` = 20
-    public static let IORING_OP_FILES_UPDATE = io_uring_op(rawValue: 20)
+    public static let IORING_OP_FILES_UPDATE = Self(rawValue: 20)
     /// `IORING_OP_STATX` = 21
-    public static let IORING_OP_STATX = io_uring_op(rawValue: 21)
+    public static let IORING_OP_STATX = Self(rawValue: 21)
     /// `IORING_OP_READ` = 22
-    public static let IORING_OP_READ = io_uring_op(rawValue: 22)
+    public static let IORING_OP_READ = Self(rawValue: 22)
     /// `IORING_OP_WRITE` = 23
-    public static let IORING_OP_WRITE = io_uring_op(rawValue: 23)
+    public static let IORING_OP_WRITE = Self(rawValue: 23)
     /// `IORING_OP_FADVISE` = 24
-    public static let IORING_OP_FADVISE = io_uring_op(rawValue: 24)
+    public static let IORING_OP_FADVISE = Self(rawValue: 24)
     /// `IORING_OP_MADVISE` = 25
-    public static let IORING_OP_MADVISE = io_uring_op(rawValue: 25)
+    public static let IORING_OP_MADVISE = Self(rawValue: 25)
     /// `IORING_OP_SEND` = 26
-    public static let IORING_OP_SEND = io_uring_op(rawValue: 26)
+    public static let IORING_OP_SEND = Self(rawValue: 26)
     /// `IORING_OP_RECV` = 27
-    public static let IORING_OP_RECV = io_uring_op(rawValue: 27)
+    public static let IORING_OP_RECV = Self(rawValue: 27)
     /// `IORING_OP_OPENAT2` = 28
-    public static let IORING_OP_OPENAT2 = io_uring_op(rawValue: 28)
+    public static let IORING_OP_OPENAT2 = Self(rawValue: 28)
     /// `IORING_OP_EPOLL_CTL` = 29
-    public static let IORING_OP_EPOLL_CTL = io_uring_op(rawValue: 29)
+    public static let IORING_OP_EPOLL_CTL = Self(rawValue: 29)
     /// `IORING_OP_SPLICE` = 30
-    public static let IORING_OP_SPLICE = io_uring_op(rawValue: 30)
+    public static let IORING_OP_SPLICE = Self(rawValue: 30)
     /// `IORING_OP_PROVIDE_BUFFERS` = 31
-    public static let IORING_OP_PROVIDE_BUFFERS = io_uring_op(rawValue: 31)
+    public static let IORING_OP_PROVIDE_BUFFERS = Self(rawValue: 31)
     /// `IORING_OP_REMOVE_BUFFERS` = 32
-    public static let IORING_OP_REMOVE_BUFFERS = io_uring_op(rawValue: 32)
+    public static let IORING_OP_REMOVE_BUFFERS = Self(rawValue: 32)
     /// `IORING_OP_TEE` = 33
-    public static let IORING_OP_TEE = io_uring_op(rawValue: 33)
+    public static let IORING_OP_TEE = Self(rawValue: 33)
     /// `IORING_OP_SHUTDOWN` = 34
-    public static let IORING_OP_SHUTDOWN = io_uring_op(rawValue: 34)
+    public static let IORING_OP_SHUTDOWN = Self(rawValue: 34)
     /// `IORING_OP_RENAMEAT` = 35
-    public static let IORING_OP_RENAMEAT = io_uring_op(rawValue: 35)
+    public static let IORING_OP_RENAMEAT = Self(rawValue: 35)
     /// `IORING_OP_UNLINKAT` = 36
-    public static let IORING_OP_UNLINKAT = io_uring_op(rawValue: 36)
+    public static let IORING_OP_UNLINKAT = Self(rawValue: 36)
     /// `IORING_OP_MKDIRAT` = 37
-    public static let IORING_OP_MKDIRAT = io_uring_op(rawValue: 37)
+    public static let IORING_OP_MKDIRAT = Self(rawValue: 37)
     /// `IORING_OP_SYMLINKAT` = 38
-    public static let IORING_OP_SYMLINKAT = io_uring_op(rawValue: 38)
+    public static let IORING_OP_SYMLINKAT = Self(rawValue: 38)
     /// `IORING_OP_LINKAT` = 39
-    public static let IORING_OP_LINKAT = io_uring_op(rawValue: 39)
+    public static let IORING_OP_LINKAT = Self(rawValue: 39)
     /// `IORING_OP_MSG_RING` = 40
-    public static let IORING_OP_MSG_RING = io_uring_op(rawValue: 40)
+    public static let IORING_OP_MSG_RING = Self(rawValue: 40)
     /// `IORING_OP_FSETXATTR` = 41
-    public static let IORING_OP_FSETXATTR = io_uring_op(rawValue: 41)
+    public static let IORING_OP_FSETXATTR = Self(rawValue: 41)
     /// `IORING_OP_SETXATTR` = 42
-    public static let IORING_OP_SETXATTR = io_uring_op(rawValue: 42)
+    public static let IORING_OP_SETXATTR = Self(rawValue: 42)
     /// `IORING_OP_FGETXATTR` = 43
-    public static let IORING_OP_FGETXATTR = io_uring_op(rawValue: 43)
+    public static let IORING_OP_FGETXATTR = Self(rawValue: 43)
     /// `IORING_OP_GETXATTR` = 44
-    public static let IORING_OP_GETXATTR = io_uring_op(rawValue: 44)
+    public static let IORING_OP_GETXATTR = Self(rawValue: 44)
     /// `IORING_OP_SOCKET` = 45
-    public static let IORING_OP_SOCKET = io_uring_op(rawValue: 45)
+    public static let IORING_OP_SOCKET = Self(rawValue: 45)
     /// `IORING_OP_URING_CMD` = 46
-    public static let IORING_OP_URING_CMD = io_uring_op(rawValue: 46)
+    public static let IORING_OP_URING_CMD = Self(rawValue: 46)
     /// `IORING_OP_SEND_ZC` = 47
-    public static let IORING_OP_SEND_ZC = io_uring_op(rawValue: 47)
+    public static let IORING_OP_SEND_ZC = Self(rawValue: 47)
     /// `IORING_OP_SENDMSG_ZC` = 48
-    public static let IORING_OP_SENDMSG_ZC = io_uring_op(rawValue: 48)
+    public static let IORING_OP_SENDMSG_ZC = Self(rawValue: 48)
     /// `IORING_OP_LAST` = 49
-    public static let IORING_OP_LAST = io_uring_op(rawValue: 49)
+    public static let IORING_OP_LAST = Self(rawValue: 49)
 }
 
 // MARK: Constants (anonymous enumerators and integer macros)

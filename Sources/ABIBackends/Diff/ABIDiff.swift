@@ -9,7 +9,13 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     /// Worth knowing (source-level, or for generated bindings), never a failure.
     case note
 
-    var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    var rank: Int {
+        switch self {
+        case .breaking: return 0
+        case .compatible: return 1
+        case .note: return 2
+        }
+    }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
@@ -125,11 +131,22 @@ public enum ABIDiffer {
         return changes.sorted { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }
     }
 
-    static func bytes(_ f: Field) -> Range<Int> { f.offset..<(f.offset + f.size) }
+    /// The bytes a field occupies; empty for a size of 0 or less, and never past `Int.max`.
+    static func bytes(_ f: Field) -> Range<Int> {
+        guard f.size > 0 else { return f.offset..<f.offset }
+        let (end, overflow) = f.offset.addingReportingOverflow(f.size)
+        return f.offset..<(overflow ? Int.max : end)
+    }
+
+    /// One past a field's last byte, exactly (no overflow whatever the numbers).
+    static func end(_ offset: Int, _ size: Int) -> Int128 { Int128(offset) + Int128(size) }
+
+    /// `bits 3..<5`, exactly.
+    static func bits(_ offset: Int, _ width: Int?) -> String { "bits \(offset)..<\(end(offset, width ?? 0))" }
 
     /// `__u64 at offset 32 (8 bytes)` or `bits 3..<5`.
     static func place(_ f: Field) -> String {
-        if let b = f.bitOffset, let w = f.bitWidth { return "\(f.type.spelling) bits \(b)..<\(b + w)" }
+        if let b = f.bitOffset, let w = f.bitWidth { return "\(f.type.spelling) \(bits(b, w))" }
         return "\(f.type.spelling) at offset \(f.offset) (\(f.size) bytes)"
     }
 
@@ -162,7 +179,7 @@ public enum ABIDiffer {
             guard let nf = newFields[of.name] else { continue }
             let changedPlace = of.offset != nf.offset || of.size != nf.size || of.bitOffset != nf.bitOffset || of.bitWidth != nf.bitWidth
             if changedPlace && isReserved(of.name) && !of.isBitfield && !nf.isBitfield
-                && nf.offset >= of.offset && nf.offset + nf.size <= of.offset + of.size {
+                && nf.offset >= of.offset && end(nf.offset, nf.size) <= end(of.offset, of.size) {
                 reservedChanged.append(of)
                 continue
             }
@@ -171,8 +188,8 @@ public enum ABIDiffer {
                 if of.bitOffset != nf.bitOffset || of.bitWidth != nf.bitWidth {
                     moved = true
                     out.append(ABIChange(.breaking, "bitfield-moved", record: r, member: of.name,
-                                         old: of.bitOffset.map { "bits \($0)..<\($0 + of.bitWidth!)" } ?? "not a bitfield (offset \(of.offset))",
-                                         new: nf.bitOffset.map { "bits \($0)..<\($0 + nf.bitWidth!)" } ?? "not a bitfield (offset \(nf.offset))",
+                                         old: of.bitOffset.map { bits($0, of.bitWidth) } ?? "not a bitfield (offset \(of.offset))",
+                                         new: nf.bitOffset.map { bits($0, nf.bitWidth) } ?? "not a bitfield (offset \(nf.offset))",
                                          reason: "code built against the old header reads and writes other bits"))
                 }
             } else if of.offset != nf.offset {
@@ -206,7 +223,7 @@ public enum ABIDiffer {
         let nothingMoved = !out.contains { $0.severity == .breaking } && o.size == n.size && o.alignment == n.alignment
         for field in reservedChanged {
             let range = bytes(field)
-            let inside = added.filter { !explained.contains($0.name) && $0.size > 0 && range.contains($0.offset) && $0.offset + $0.size <= range.upperBound }
+            let inside = added.filter { !explained.contains($0.name) && $0.size > 0 && range.contains($0.offset) && end($0.offset, $0.size) <= Int128(range.upperBound) }
             if nothingMoved {
                 for u in inside { explained.insert(u.name) }
                 let remaining = newFields[field.name].map { "\($0.name) now \($0.size) bytes at \($0.offset)" } ?? "\(field.name) removed"
@@ -241,7 +258,7 @@ public enum ABIDiffer {
 
         // New members.
         added.removeAll { explained.contains($0.name) }
-        let oldCovered = added.isEmpty ? [] : coveredBytes(o)
+        let oldCovered = added.isEmpty ? [] : coveredRanges(o)
         for f in added {
             let sameSize = o.size == n.size
             if let union = anon.innermostUnion(holding: f, old: o, new: n) {
@@ -253,7 +270,7 @@ public enum ABIDiffer {
                     out.append(ABIChange(.breaking, "field-added-in-union", record: r, member: f.name, new: place(f),
                                          reason: "a new member of \(union.label) that does not fit in it: \(why)"))
                 }
-            } else if sameSize && f.offset + f.size <= o.size && !bytes(f).contains(where: { oldCovered.contains($0) }) {
+            } else if sameSize && end(f.offset, f.size) <= Int128(o.size) && !overlaps(bytes(f), oldCovered) {
                 out.append(ABIChange(.compatible, "field-added", record: r, member: f.name, new: place(f),
                                      reason: "a new member in bytes that were padding; the record's size is unchanged"))
             } else {
@@ -266,11 +283,30 @@ public enum ABIDiffer {
         return out
     }
 
-    /// Bytes some member of the record covers.
-    static func coveredBytes(_ r: Record) -> Set<Int> {
-        var s = Set<Int>()
-        for f in r.fields where f.size > 0 { s.formUnion(bytes(f)) }
-        return s
+    /// The bytes some member of the record covers, as sorted disjoint ranges (as many as there are fields, at most).
+    static func coveredRanges(_ r: Record) -> [Range<Int>] {
+        let ranges = r.fields.filter { $0.size > 0 }.map(bytes).filter { !$0.isEmpty }
+            .sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) }
+        var merged: [Range<Int>] = []
+        for range in ranges {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    /// Whether `range` shares a byte with any of the sorted disjoint `ranges`.
+    static func overlaps(_ range: Range<Int>, _ ranges: [Range<Int>]) -> Bool {
+        guard !range.isEmpty else { return false }
+        var lo = 0, hi = ranges.count   // first range ending after range's start
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if ranges[mid].upperBound <= range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ranges.count && ranges[lo].lowerBound < range.upperBound
     }
 
     static func diffConstants(_ old: ABISnapshot, _ new: ABISnapshot) -> [ABIChange] {
@@ -349,7 +385,8 @@ public enum ABIDiffer {
         }
         guard !siblings.isEmpty else { return nil }
         let names = siblings.sorted { wide($0.value) < wide($1.value) }.map(\.name)
-        let what = n.origin == .enumerator && n.enumName != nil ? "enumerators of enum \(n.enumName!)" : "constants named \(prefix)*"
+        let what: String
+        if n.origin == .enumerator, let e = n.enumName { what = "enumerators of enum \(e)" } else { what = "constants named \(prefix)*" }
         return "\(names.count) \(what) (\(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", …" : ""))"
     }
 }
@@ -371,7 +408,7 @@ struct AnonymousMatching {
             var out: [[Int]: [String]] = [:]
             for f in r.fields {
                 guard let p = f.anonymousPath else { continue }
-                for depth in 1...p.count { out[Array(p.prefix(depth)), default: []].append(f.name) }
+                for depth in stride(from: 1, through: p.count, by: 1) { out[Array(p.prefix(depth)), default: []].append(f.name) }
             }
             return out
         }
@@ -389,7 +426,7 @@ struct AnonymousMatching {
         }
         pairs.sort { a, b in
             if a.score != b.score { return a.score > b.score }
-            let da = abs(a.om.offset - a.nm.offset), db = abs(b.om.offset - b.nm.offset)
+            let da = (Int128(a.om.offset) - Int128(a.nm.offset)).magnitude, db = (Int128(b.om.offset) - Int128(b.nm.offset)).magnitude
             if da != db { return da < db }
             if a.om.path != b.om.path { return a.om.path.lexicographicallyPrecedes(b.om.path) }
             return a.nm.path.lexicographicallyPrecedes(b.nm.path)
@@ -430,9 +467,10 @@ struct AnonymousMatching {
                     return (label, nil)
                 }
                 let existing = (newNames[prefix] ?? []).compactMap { o.field(named: $0) }.filter { $0.size > 0 }
-                guard let lo = existing.map(\.offset).min(), let hi = existing.map({ $0.offset + $0.size }).max() else { return nil }
-                if lo == nm.offset && hi == nm.offset + nm.size { return (label, nil) }
-                return (label, "its members used bytes \(lo)..<\(hi) before, it now spans \(nm.offset)..<\(nm.offset + nm.size)")
+                guard let lo = existing.map(\.offset).min(), let hi = existing.map({ ABIDiffer.end($0.offset, $0.size) }).max() else { return nil }
+                let span = ABIDiffer.end(nm.offset, nm.size)
+                if lo == nm.offset && hi == span { return (label, nil) }
+                return (label, "its members used bytes \(lo)..<\(hi) before, it now spans \(nm.offset)..<\(span)")
             }
         }
         guard n.kind == .union else { return nil }

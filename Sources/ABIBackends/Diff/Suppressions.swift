@@ -45,7 +45,7 @@ public struct Suppressions: Sendable {
             let words = try tokenize(String(raw), path: path, line: n)
             if words.isEmpty { continue }
             guard words.count % 2 == 0 else {
-                throw ParseError(path: path, line: n, message: "'\(words.last!)' has no value (a rule is `key value` pairs)")
+                throw ParseError(path: path, line: n, message: "'\(words.last ?? "")' has no value (a rule is `key value` pairs)")
             }
             var rule = Rule(line: n)
             var seen: Set<String> = []

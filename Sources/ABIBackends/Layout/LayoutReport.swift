@@ -16,17 +16,23 @@ public struct RecordLayoutFacts: Sendable {
     /// Bytes after the last covered byte up to the record's size.
     public let trailingPadding: Range<Int>?
 
-    /// Computes the facts; `extent` defaults to the record's size.
+    /// Computes the facts; `extent` defaults to the record's size. Work and memory grow with the number of
+    /// fields, not of bytes; any numbers are accepted (a negative size counts as 0, ranges are clipped at 0).
     public init(_ r: Record, extent: Int? = nil) {
         record = r
-        let extent = max(extent ?? r.size, r.size)
+        let size = min(max(r.size, 0), RecordLayoutFacts.maxExtent)
+        let extent = min(max(extent ?? size, size), RecordLayoutFacts.maxExtent)
         self.extent = extent
         var ranges: [(Field, Range<Int>)] = []
         for f in r.fields {
-            if f.type.isVariableTail {
-                ranges.append((f, f.offset..<max(f.offset, extent)))
+            if RecordLayoutFacts.isVariableTail(f.type) {
+                let lo = min(max(f.offset, 0), extent)
+                ranges.append((f, lo..<extent))
             } else if f.size > 0 {
-                ranges.append((f, f.offset..<(f.offset + f.size)))
+                let lo = max(f.offset, 0)
+                let (end, overflow) = f.offset.addingReportingOverflow(f.size)
+                let hi = overflow ? Int.max : end
+                if hi > lo { ranges.append((f, lo..<hi)) }
             }
         }
         self.ranges = ranges
@@ -40,18 +46,27 @@ public struct RecordLayoutFacts: Sendable {
             lanes.append(lane)
         }
         self.lanes = lanes
-        var covered = [Bool](repeating: false, count: r.size)
-        for (f, range) in ranges where !f.type.isVariableTail {
-            for b in range where b < r.size { covered[b] = true }
-        }
-        let lastCovered = covered.lastIndex(of: true) ?? -1
+        // Covered bytes as merged intervals within the record; holes are the gaps before the last covered byte.
+        let covered = ranges.filter { !RecordLayoutFacts.isVariableTail($0.0.type) }
+            .map { $0.1.clamped(to: 0..<size) }.filter { !$0.isEmpty }
+            .sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) }
         var holes: [Range<Int>] = []
-        var start: Int?
-        for b in 0...max(lastCovered, 0) where lastCovered >= 0 {
-            if !covered[b] { if start == nil { start = b } } else if let s = start { holes.append(s..<b); start = nil }
+        var coveredEnd = 0   // one past the last covered byte so far
+        for c in covered {
+            if c.lowerBound > coveredEnd { holes.append(coveredEnd..<c.lowerBound) }
+            coveredEnd = max(coveredEnd, c.upperBound)
         }
         self.holes = holes
-        trailingPadding = lastCovered + 1 < r.size ? (lastCovered + 1)..<r.size : nil
+        trailingPadding = coveredEnd < size ? coveredEnd..<size : nil
+    }
+
+    /// The most bytes a picture covers (2^62): larger sizes and extents are drawn to this many bytes.
+    public static let maxExtent = 1 << 62
+
+    /// True for zero-length and flexible arrays (a dimension of 0); unlike ``FieldType/isVariableTail`` it cannot
+    /// overflow on absurd dimensions.
+    static func isVariableTail(_ t: FieldType) -> Bool {
+        t.flexibleArray == true || (t.arrayDimensions?.contains(0) ?? false)
     }
 
     /// Number of lanes (1 for a record without overlapping members).
@@ -75,20 +90,22 @@ public enum LayoutMarkdown {
 
     /// One record's table and summary.
     public static func record(_ r: Record, extent: Int? = nil) -> String {
-        let facts = RecordLayoutFacts(r)
-        var out = "## \(r.cName)\n\n`\(r.header)`\(r.packed ? ", packed" : "")\n\n| offset | size | type | member | in |\n|---:|---:|---|---|---|\n"
+        let facts = RecordLayoutFacts(r, extent: extent)
+        var out = "## \(md(r.cName))\n\n`\(md(r.header))`\(r.packed ? ", packed" : "")\n\n| offset | size | type | member | in |\n|---:|---:|---|---|---|\n"
         var rows: [(Int, Int, String)] = []   // (offset, order, row)
         for (i, f) in r.fields.enumerated() {
             var place = ""
-            if let path = f.anonymousPath, let outer = r.anonymousMembers.first(where: { $0.path == [path[0]] }) {
+            if let path = f.anonymousPath, let first = path.first,
+               let outer = r.anonymousMembers.first(where: { $0.path == [first] }) {
                 let inner = r.anonymousMembers.first { $0.path == path } ?? outer
-                place = "\(inner.label) (`\(outer.bindgenName)`, `\(outer.swiftImporterName)`)"
+                let importer = outer.fieldIndexes.first.map { ", `__Anonymous_field\($0)`" } ?? ""
+                place = "\(md(inner.label)) (`__bindgen_anon_\(first)`\(importer))"
             }
             let offset = f.bitOffset.map { "\($0 / 8):\($0 % 8)" } ?? String(f.offset)
             let size = f.bitWidth.map { "\($0) bit\($0 == 1 ? "" : "s")" } ?? String(f.size)
-            var name = "`\(f.name)`"
-            if f.type.isVariableTail {
-                name += f.type.flexibleArray == true ? " (flexible array)" : " (zero-length: \(r.size - f.offset) bytes to the end of the record)"
+            var name = "`\(md(f.name))`"
+            if RecordLayoutFacts.isVariableTail(f.type) {
+                name += f.type.flexibleArray == true ? " (flexible array)" : " (zero-length: \(Int128(r.size) - Int128(f.offset)) bytes to the end of the record)"
             }
             rows.append((f.offset, i, "| \(offset) | \(size) | `\(md(f.type.spelling))` | \(name) | \(place) |"))
         }
@@ -99,8 +116,8 @@ public enum LayoutMarkdown {
             rows.append((p.lowerBound, Int.max, "| \(p.lowerBound) | \(p.count) | | *padding: \(p.count) byte\(p.count == 1 ? "" : "s")* | |"))
         }
         for row in rows.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { out += row.2 + "\n" }
-        let holeBytes = facts.holes.reduce(0) { $0 + $1.count }
-        let cacheLines = (r.size + 63) / 64
+        let holeBytes = facts.holes.reduce(Int128(0)) { $0 + Int128($1.count) }
+        let cacheLines = r.size > 0 ? r.size / 64 + (r.size % 64 == 0 ? 0 : 1) : 0
         out += "\n**\(r.size) bytes, alignment \(r.alignment), \(r.fields.count) members, \(facts.holes.count) hole\(facts.holes.count == 1 ? "" : "s") (\(holeBytes) bytes), \(facts.trailingPadding?.count ?? 0) bytes of padding, \(cacheLines) cache line\(cacheLines == 1 ? "" : "s") of 64 bytes.**\n"
         return out
     }
@@ -122,7 +139,9 @@ public enum LayoutMarkdown {
             else { key = (prefix(c.name, 1) ?? c.name) + "*" }
             out[key, default: []].append(c)
         }
-        return out.keys.sorted().map { ($0, out[$0]!.sorted { ($0.value.bitPattern, $0.name) < ($1.value.bitPattern, $1.name) }) }
+        return out.keys.sorted().map { key in
+            (key, (out[key] ?? []).sorted { ($0.value.bitPattern, $0.name) < ($1.value.bitPattern, $1.name) })
+        }
     }
 
     /// The constants section.
@@ -165,54 +184,128 @@ public enum LayoutSVG {
 
     static let palette = ["#cfe2f3", "#d9ead3", "#fff2cc", "#f4cccc", "#d9d2e9", "#fce5cd", "#d0e0e3", "#ead1dc"]
 
+    /// Interior rows (no range starts or ends in them) longer than this are drawn first and last, with a marker
+    /// for the rows between: a picture's size grows with the number of fields, not of bytes.
+    public static let maxRepeatedRows = 8
+
+    /// What a picture shows, top to bottom: a row of bytes, or a marker for `count` rows like their neighbours.
+    enum Line: Equatable {
+        case row(Int)
+        case elided(first: Int, count: Int)
+    }
+
+    /// The rows to draw for byte ranges over `extent` bytes: every row where a range starts or ends, and the
+    /// rows between; a run of more than ``maxRepeatedRows`` such rows is shortened to its first and last row.
+    static func lines(_ ranges: [Range<Int>], extent: Int) -> [Line] {
+        let rows = extent / rowBytes + (extent % rowBytes == 0 ? 0 : 1)
+        guard rows > 0 else { return [] }
+        var boundaries = Set([0, rows - 1])
+        for r in ranges where !r.isEmpty {
+            boundaries.insert(r.lowerBound / rowBytes)
+            boundaries.insert((r.upperBound - 1) / rowBytes)
+        }
+        let sorted = boundaries.filter { $0 >= 0 && $0 < rows }.sorted()
+        var out: [Line] = []
+        for (i, row) in sorted.enumerated() {
+            out.append(.row(row))
+            guard i + 1 < sorted.count else { break }
+            let next = sorted[i + 1], between = next - row - 1
+            if between <= maxRepeatedRows {
+                for k in stride(from: row + 1, to: next, by: 1) { out.append(.row(k)) }
+            } else {
+                out.append(.row(row + 1))
+                out.append(.elided(first: row + 2, count: between - 2))
+                out.append(.row(next - 1))
+            }
+        }
+        return out
+    }
+
     /// One record drawn at vertical offset `top`; returns the SVG elements and the height used.
     /// Each row is as tall as the most members that overlap within it (union members stack in lanes).
     static func draw(_ facts: RecordLayoutFacts, top: Int) -> (String, Int) {
         let r = facts.record
-        let rows = (facts.extent + rowBytes - 1) / rowBytes
+        let size = min(max(r.size, 0), facts.extent)
+        let extension_ = facts.extent > size ? [size..<facts.extent] : []
+        let shaded = facts.holes + (facts.trailingPadding.map { [$0] } ?? [])
+        let lines = lines(facts.ranges.map(\.range) + shaded + extension_, extent: facts.extent)
+        let drawn = lines.compactMap { if case .row(let k) = $0 { return k } else { return nil } }   // ascending
+        var position: [Int: Int] = [:]   // row → index in `drawn`
+        for (i, k) in drawn.enumerated() { position[k] = i }
+        /// The drawn rows a range touches, each with the part of the range in it: (row, start, count).
+        func pieces(_ range: Range<Int>) -> [(row: Int, start: Int, count: Int)] {
+            guard !range.isEmpty else { return [] }
+            let firstRow = range.lowerBound / rowBytes, lastRow = (range.upperBound - 1) / rowBytes
+            var lo = 0, hi = drawn.count
+            while lo < hi { let mid = (lo + hi) / 2; if drawn[mid] < firstRow { lo = mid + 1 } else { hi = mid } }
+            var out: [(Int, Int, Int)] = []
+            var i = lo
+            while i < drawn.count, drawn[i] <= lastRow {
+                let k = drawn[i]
+                let start = max(range.lowerBound, k * rowBytes), end = min(range.upperBound, k * rowBytes + rowBytes)
+                out.append((k, start, end - start))
+                i += 1
+            }
+            return out
+        }
         // Lanes per row: the segments of every member in that row, stacked greedily.
-        var rowSegments = [[(index: Int, start: Int, count: Int, lane: Int)]](repeating: [], count: rows)
+        var rowSegments = [[(index: Int, start: Int, count: Int, lane: Int)]](repeating: [], count: drawn.count)
         for (i, (_, range)) in facts.ranges.enumerated() {
-            for (start, count) in segments(range) {
-                let row = start / rowBytes
+            for (row, start, count) in pieces(range) {
+                guard let p = position[row] else { continue }
                 var lane = 0
-                while rowSegments[row].contains(where: { $0.lane == lane && ($0.start..<($0.start + $0.count)).overlaps(start..<(start + count)) }) { lane += 1 }
-                rowSegments[row].append((i, start, count, lane))
+                while rowSegments[p].contains(where: { $0.lane == lane && ($0.start..<($0.start + $0.count)).overlaps(start..<(start + count)) }) { lane += 1 }
+                rowSegments[p].append((i, start, count, lane))
             }
         }
         let rowLanes = rowSegments.map { max(1, ($0.map(\.lane).max() ?? 0) + 1) }
-        var rowTops: [Int] = []
+        var rowTops = [Int](repeating: 0, count: drawn.count)
+        var markers: [(y: Int, first: Int, count: Int)] = []
         var y = top + titleHeight
-        for row in 0..<rows { rowTops.append(y); y += rowLanes[row] * laneHeight + rowGap }
+        for line in lines {
+            switch line {
+            case .row(let k):
+                guard let p = position[k] else { continue }
+                rowTops[p] = y
+                y += rowLanes[p] * laneHeight + rowGap
+            case .elided(let first, let count):
+                markers.append((y, first, count))
+                y += laneHeight + rowGap
+            }
+        }
         var out = "<g class=\"record\" data-record=\"\(esc(r.name))\">\n"
-        out += "<text x=\"4\" y=\"\(top + 20)\" class=\"title\">\(esc(r.cName)): \(r.size) bytes, alignment \(r.alignment)\(facts.extent > r.size ? " (drawn to \(facts.extent) bytes)" : "")</text>\n"
-        for row in 0..<rows {
-            let bytesInRow = min(rowBytes, facts.extent - row * rowBytes)
-            out += "<text x=\"4\" y=\"\(rowTops[row] + 15)\" class=\"offset\">\(row * rowBytes)</text>\n"
-            out += "<rect class=\"row\" x=\"\(marginLeft)\" y=\"\(rowTops[row])\" width=\"\(bytesInRow * byteWidth)\" height=\"\(rowLanes[row] * laneHeight)\"/>\n"
+        out += "<text x=\"4\" y=\"\(top + 20)\" class=\"title\">\(esc(r.cName)): \(r.size) bytes, alignment \(r.alignment)\(facts.extent > size ? " (drawn to \(facts.extent) bytes)" : "")</text>\n"
+        for (p, k) in drawn.enumerated() {
+            let bytesInRow = min(rowBytes, facts.extent - k * rowBytes)
+            out += "<text x=\"4\" y=\"\(rowTops[p] + 15)\" class=\"offset\">\(k * rowBytes)</text>\n"
+            out += "<rect class=\"row\" x=\"\(marginLeft)\" y=\"\(rowTops[p])\" width=\"\(bytesInRow * byteWidth)\" height=\"\(rowLanes[p] * laneHeight)\"/>\n"
         }
-        for hole in facts.holes + (facts.trailingPadding.map { [$0] } ?? []) {
-            for (start, count) in segments(hole) {
-                let row = start / rowBytes
-                out += "<rect class=\"hole\" data-hole=\"\(start)\" data-size=\"\(count)\" x=\"\(x(ofByte: start))\" y=\"\(rowTops[row])\" width=\"\(count * byteWidth)\" height=\"\(rowLanes[row] * laneHeight)\"/>\n"
+        for m in markers {
+            let from = m.first * rowBytes, to = (m.first + m.count) * rowBytes
+            out += "<text x=\"\(marginLeft + 4)\" y=\"\(m.y + 15)\" class=\"elided\" data-elided-from=\"\(from)\" data-elided-to=\"\(to)\">\(esc("⋮ bytes \(from)..<\(to) (\(m.count) rows) as the rows above and below"))</text>\n"
+        }
+        for hole in shaded {
+            for (row, start, count) in pieces(hole) {
+                guard let p = position[row] else { continue }
+                out += "<rect class=\"hole\" data-hole=\"\(start)\" data-size=\"\(count)\" x=\"\(x(ofByte: start))\" y=\"\(rowTops[p])\" width=\"\(count * byteWidth)\" height=\"\(rowLanes[p] * laneHeight)\"/>\n"
             }
         }
-        if facts.extent > r.size {
-            for (start, count) in segments(r.size..<facts.extent) {
-                let row = start / rowBytes
-                out += "<rect class=\"extension\" x=\"\(x(ofByte: start))\" y=\"\(rowTops[row])\" width=\"\(count * byteWidth)\" height=\"\(rowLanes[row] * laneHeight)\"/>\n"
+        for ext in extension_ {
+            for (row, start, count) in pieces(ext) {
+                guard let p = position[row] else { continue }
+                out += "<rect class=\"extension\" x=\"\(x(ofByte: start))\" y=\"\(rowTops[p])\" width=\"\(count * byteWidth)\" height=\"\(rowLanes[p] * laneHeight)\"/>\n"
             }
         }
-        for row in 0..<rows {
-            for seg in rowSegments[row] {
+        for p in drawn.indices {
+            for seg in rowSegments[p] {
                 let field = facts.ranges[seg.index].field
-                let color = palette[(field.anonymousPath?.first ?? 0) % palette.count]
-                let tail = field.type.isVariableTail
-                let bx = x(ofByte: seg.start), by = rowTops[row] + seg.lane * laneHeight, w = seg.count * byteWidth
+                let color = palette[Int((field.anonymousPath?.first ?? 0).magnitude % UInt(palette.count))]
+                let tail = RecordLayoutFacts.isVariableTail(field.type)
+                let bx = x(ofByte: seg.start), by = rowTops[p] + seg.lane * laneHeight, w = seg.count * byteWidth
                 out += "<rect class=\"field\(tail ? " tail" : "")\" data-field=\"\(esc(field.name))\" data-offset=\"\(field.offset)\" data-size=\"\(field.size)\" x=\"\(bx)\" y=\"\(by)\" width=\"\(w)\" height=\"\(laneHeight)\" fill=\"\(tail ? "url(#hatch)" : color)\"><title>\(esc(field.type.spelling)) \(esc(field.name)) @ \(field.offset), \(field.size) bytes</title></rect>\n"
                 let maxChars = max(1, (w - 6) / 7)
                 var label = field.name
-                if tail && seg.start == field.offset { label += " (\(facts.extent - field.offset) bytes)" }
+                if tail && seg.start == field.offset { label += " (\(Int128(facts.extent) - Int128(field.offset)) bytes)" }
                 if label.count > maxChars { label = String(label.prefix(max(1, maxChars - 1))) + "…" }
                 out += "<text x=\"\(bx + 3)\" y=\"\(by + 15)\" class=\"label\">\(esc(label))</text>\n"
             }
@@ -235,7 +328,7 @@ public enum LayoutSVG {
 
     /// A standalone SVG of the given records (all when nil); `extend` draws records past their size (`io_uring_sqe`: 128).
     public static func render(_ s: ABISnapshot, records names: [String]? = nil, extend: [String: Int] = [:]) -> String {
-        let chosen = s.records.filter { names == nil || names!.contains($0.name) }
+        let chosen = s.records.filter { r in names.map { $0.contains(r.name) } ?? true }
         var body = ""
         var y = 0
         for r in chosen {
@@ -248,7 +341,7 @@ public enum LayoutSVG {
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(max(y, 1))" viewBox="0 0 \(width) \(max(y, 1))" font-family="DejaVu Sans Mono, monospace" font-size="12">
         <defs><pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#fff8e1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#e6a700" stroke-width="3"/></pattern></defs>
-        <style>.title{font-weight:bold;font-size:14px}.offset{fill:#666}.row{fill:#fff;stroke:#999}.hole{fill:#bbb}.extension{fill:none;stroke:#e6a700;stroke-dasharray:4 3}.field{stroke:#333;stroke-width:1}.label{fill:#111}</style>
+        <style>.title{font-weight:bold;font-size:14px}.offset{fill:#666}.row{fill:#fff;stroke:#999}.hole{fill:#bbb}.extension{fill:none;stroke:#e6a700;stroke-dasharray:4 3}.field{stroke:#333;stroke-width:1}.label{fill:#111}.elided{fill:#666;font-style:italic}</style>
         \(body)</svg>
 
         """

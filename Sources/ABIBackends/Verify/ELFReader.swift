@@ -103,12 +103,12 @@ public struct ELFFile: Sendable {
         let shoff, shentsize, shnumRaw, shstrndxRaw: Int
         if is64Bit {
             guard bytes.count >= 64 else { throw fail("truncated ELF header") }
-            shoff = Int(try r.u64(0x28))
+            shoff = try r.int(try r.u64(0x28), "e_shoff")
             shentsize = Int(try r.u16(0x3A))
             shnumRaw = Int(try r.u16(0x3C))
             shstrndxRaw = Int(try r.u16(0x3E))
         } else {
-            shoff = Int(try r.u32(0x20))
+            shoff = try r.int(UInt64(try r.u32(0x20)), "e_shoff")
             shentsize = Int(try r.u16(0x2E))
             shnumRaw = Int(try r.u16(0x30))
             shstrndxRaw = Int(try r.u16(0x32))
@@ -116,46 +116,68 @@ public struct ELFFile: Sendable {
         guard shoff > 0 else { throw fail("no section headers") }
         guard shentsize >= (is64Bit ? 64 : 40) else { throw fail("bad section header size \(shentsize)") }
         // Raw headers first; names after, once the string table is known.
-        var raw: [(nameOffset: Int, section: Section)] = []
-        func header(_ i: Int) throws -> (Int, Section) {
-            let at = shoff + i * shentsize
+        func header(_ i: Int) throws -> (nameOffset: Int, section: Section) {
+            let (rel, o1) = i.multipliedReportingOverflow(by: shentsize)
+            let (at, o2) = shoff.addingReportingOverflow(rel)
+            guard !o1, !o2, at <= bytes.count - shentsize else { throw fail("section header \(i) lies past the end of the file") }
+            let nameOffset = Int(try r.u32(at))
+            let type = try r.u32(at + 4)
+            let section: Section
             if is64Bit {
-                return (Int(try r.u32(at)),
-                        Section(name: "", type: try r.u32(at + 4), offset: Int(try r.u64(at + 0x18)),
-                                size: Int(try r.u64(at + 0x20)), link: Int(try r.u32(at + 0x28)),
-                                entrySize: Int(try r.u64(at + 0x38))))
+                section = Section(name: "", type: type, offset: try r.int(try r.u64(at + 0x18), "sh_offset"),
+                                  size: try r.int(try r.u64(at + 0x20), "sh_size"), link: Int(try r.u32(at + 0x28)),
+                                  entrySize: try r.int(try r.u64(at + 0x38), "sh_entsize"))
+            } else {
+                section = Section(name: "", type: type, offset: try r.int(UInt64(try r.u32(at + 0x10)), "sh_offset"),
+                                  size: try r.int(UInt64(try r.u32(at + 0x14)), "sh_size"), link: Int(try r.u32(at + 0x18)),
+                                  entrySize: try r.int(UInt64(try r.u32(at + 0x24)), "sh_entsize"))
             }
-            return (Int(try r.u32(at)),
-                    Section(name: "", type: try r.u32(at + 4), offset: Int(try r.u32(at + 0x10)),
-                            size: Int(try r.u32(at + 0x14)), link: Int(try r.u32(at + 0x18)),
-                            entrySize: Int(try r.u32(at + 0x24))))
+            // Every section but SHT_NOBITS and SHT_NULL has its bytes in the file.
+            if type != 8 && type != 0 {
+                let (end, o) = section.offset.addingReportingOverflow(section.size)
+                guard !o, end <= bytes.count else {
+                    throw fail("section \(i) (\(section.size) bytes at \(section.offset)) lies past the end of the file (\(bytes.count) bytes)")
+                }
+            }
+            return (nameOffset, section)
         }
         // Extended numbering: with e_shnum == 0 the count is section 0's sh_size; SHN_XINDEX moves e_shstrndx to its sh_link.
         let first = try header(0)
-        let shnum = shnumRaw == 0 ? first.1.size : shnumRaw
-        let shstrndx = shstrndxRaw == 0xFFFF ? first.1.link : shstrndxRaw
-        for i in 0..<shnum { raw.append(try header(i)) }
+        let shnum = shnumRaw == 0 ? first.section.size : shnumRaw
+        let shstrndx = shstrndxRaw == 0xFFFF ? first.section.link : shstrndxRaw
+        // The headers must fit in the file: checked before reading them, so a huge count cannot run long.
+        let (tableSize, o1) = shnum.multipliedReportingOverflow(by: shentsize)
+        let (tableEnd, o2) = shoff.addingReportingOverflow(tableSize)
+        guard !o1, !o2, tableEnd <= bytes.count else {
+            throw fail("\(shnum) section headers of \(shentsize) bytes at \(shoff) lie past the end of the file (\(bytes.count) bytes)")
+        }
+        var raw: [(nameOffset: Int, section: Section)] = [first]
+        raw.reserveCapacity(shnum)
+        for i in 1..<max(shnum, 1) { raw.append(try header(i)) }
         guard shstrndx < raw.count else { throw fail("bad section name table index \(shstrndx)") }
         let names = raw[shstrndx].section
         let sections = try raw.map { entry in
             var s = entry.section
-            s.name = try r.cString(names.offset + entry.nameOffset, limit: names.offset + names.size)
+            s.name = try r.cString(in: names, at: entry.nameOffset, what: "section name")
             return s
         }
         guard let symtab = sections.first(where: { $0.type == 2 }) else { throw fail("no .symtab section") }
         guard symtab.link < sections.count else { throw fail("bad .symtab string table link") }
         let strtab = sections[symtab.link]
+        guard strtab.type != 8 else { throw fail("the symbol string table has no bytes in the file") }
         let entSize = is64Bit ? 24 : 16
         var syms: [Symbol] = []
+        syms.reserveCapacity(symtab.size / entSize)
         for i in 0..<(symtab.size / entSize) {
-            let at = symtab.offset + i * entSize
-            let nameOffset = Int(try r.u32(at))
-            let name = try r.cString(strtab.offset + nameOffset, limit: strtab.offset + strtab.size)
+            let at = symtab.offset + i * entSize   // within the section, which lies in the file
+            let name = try r.cString(in: strtab, at: Int(try r.u32(at)), what: "symbol name")
             if is64Bit {
-                syms.append(Symbol(name: name, value: Int(try r.u64(at + 8)), size: Int(try r.u64(at + 16)),
+                syms.append(Symbol(name: name, value: try r.int(try r.u64(at + 8), "st_value of \(name)"),
+                                   size: try r.int(try r.u64(at + 16), "st_size of \(name)"),
                                    sectionIndex: Int(try r.u16(at + 6))))
             } else {
-                syms.append(Symbol(name: name, value: Int(try r.u32(at + 4)), size: Int(try r.u32(at + 8)),
+                syms.append(Symbol(name: name, value: try r.int(UInt64(try r.u32(at + 4)), "st_value of \(name)"),
+                                   size: try r.int(UInt64(try r.u32(at + 8)), "st_size of \(name)"),
                                    sectionIndex: Int(try r.u16(at + 14))))
             }
         }
@@ -172,25 +194,43 @@ public struct ELFFile: Sendable {
     /// Symbols in `SHT_NOBITS` sections (`.bss`) and common symbols read as zeros.
     public func contents(of name: String) throws -> [UInt8] {
         guard let sym = symbol(named: name) else { throw ELFError(path: "", message: "symbol \(name) not found") }
-        if sym.sectionIndex == 0xFFF2 { return [UInt8](repeating: 0, count: sym.size) }   // SHN_COMMON
+        if sym.sectionIndex == 0xFFF2 {                                                     // SHN_COMMON
+            guard sym.size >= 0, sym.size <= Self.maxZeroFill else {
+                throw ELFError(path: "", message: "symbol \(name) claims \(sym.size) bytes (more than abigen reads, \(Self.maxZeroFill))")
+            }
+            return [UInt8](repeating: 0, count: sym.size)
+        }
         guard sym.sectionIndex < sections.count else {
             throw ELFError(path: "", message: "symbol \(name) has special section index \(sym.sectionIndex)")
         }
         let section = sections[sym.sectionIndex]
-        if section.type == 8 { return [UInt8](repeating: 0, count: sym.size) }              // SHT_NOBITS
-        guard sym.value >= 0, sym.value + sym.size <= section.size,
-              section.offset + sym.value + sym.size <= bytes.count else {
-            throw ELFError(path: "", message: "symbol \(name) lies outside its section \(section.name)")
+        let (end, overflow) = sym.value.addingReportingOverflow(sym.size)
+        guard sym.value >= 0, !overflow, end <= section.size else {
+            throw ELFError(path: "", message: "symbol \(name) (\(sym.size) bytes at \(sym.value)) lies outside its section \(section.name)")
         }
-        let start = section.offset + sym.value
-        return Array(bytes[start..<(start + sym.size)])
+        if section.type == 8 {                                                              // SHT_NOBITS
+            guard sym.size <= Self.maxZeroFill else {
+                throw ELFError(path: "", message: "symbol \(name) claims \(sym.size) bytes (more than abigen reads, \(Self.maxZeroFill))")
+            }
+            return [UInt8](repeating: 0, count: sym.size)
+        }
+        // The section lies within the file (checked when parsing), and the symbol within the section.
+        let (start, o1) = section.offset.addingReportingOverflow(sym.value)
+        let (stop, o2) = start.addingReportingOverflow(sym.size)
+        guard !o1, !o2, start >= 0, stop <= bytes.count else {
+            throw ELFError(path: "", message: "symbol \(name) lies past the end of the file")
+        }
+        return Array(bytes[start..<stop])
     }
+
+    /// The most bytes of zeros ``contents(of:)`` returns for a `.bss` or common symbol: 64 MiB.
+    public static let maxZeroFill = 1 << 26
 
     struct Reader {
         let bytes: [UInt8]
         let path: String
         func check(_ at: Int, _ n: Int) throws {
-            guard at >= 0, at + n <= bytes.count else {
+            guard at >= 0, at <= bytes.count - n else {
                 throw ELFError(path: path, message: "truncated: read of \(n) bytes at \(at) past end (\(bytes.count))")
             }
         }
@@ -210,12 +250,27 @@ public struct ELFFile: Sendable {
             for i in (0..<8).reversed() { v = v << 8 | UInt64(bytes[at + i]) }
             return v
         }
-        func cString(_ at: Int, limit: Int) throws -> String {
-            try check(at, 0)
-            var end = at
-            let stop = min(limit, bytes.count)
+        /// An ELF offset, size or address as an `Int`; 2^63 or more is an error.
+        func int(_ v: UInt64, _ what: String) throws -> Int {
+            guard let i = Int(exactly: v) else {
+                throw ELFError(path: path, message: "\(what) \(v) is out of range")
+            }
+            return i
+        }
+        /// The NUL-terminated string at `offset` within a string table section (its bytes are in the file).
+        func cString(in table: Section, at offset: Int, what: String) throws -> String {
+            let (tableEnd, overflow) = table.offset.addingReportingOverflow(table.size)
+            guard table.type != 8, table.offset >= 0, !overflow, tableEnd <= bytes.count else {
+                throw ELFError(path: path, message: "the string table for a \(what) lies outside the file")
+            }
+            guard offset >= 0, offset < table.size else {
+                throw ELFError(path: path, message: "\(what) offset \(offset) lies outside its string table (\(table.size) bytes)")
+            }
+            let start = table.offset + offset            // within the file, so no overflow
+            let stop = tableEnd
+            var end = start
             while end < stop, bytes[end] != 0 { end += 1 }
-            return String(decoding: bytes[at..<end], as: UTF8.self)
+            return String(decoding: bytes[start..<end], as: UTF8.self)
         }
     }
 }

@@ -194,7 +194,7 @@ public enum ProbeBuilder {
                     continue
                 }
                 check(CheckKey(subject, .offset), "__builtin_offsetof(\(t), \(f.name))", "\(label) offset")
-                if !f.type.isVariableTail {
+                if !(f.type.flexibleArray == true || (f.type.arrayDimensions?.contains(0) ?? false)) {   // not a variable tail
                     check(CheckKey(subject, .fieldSize), "sizeof(\(member(r, f, element: false)))", "\(label) size")
                 }
                 check(CheckKey(subject, .elementSize), "sizeof(\(member(r, f, element: true)))", "\(label) element size")

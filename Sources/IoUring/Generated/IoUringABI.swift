@@ -169,17 +169,21 @@ public struct io_cqring_offsets: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_cqring_offsets`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("head", 0, 4),
-        ABIField("tail", 4, 4),
-        ABIField("ring_mask", 8, 4),
-        ABIField("ring_entries", 12, 4),
-        ABIField("overflow", 16, 4),
-        ABIField("cqes", 20, 4),
-        ABIField("flags", 24, 4),
-        ABIField("resv1", 28, 4),
-        ABIField("user_addr", 32, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(9)
+        t.append(ABIField("head", 0, 4))
+        t.append(ABIField("tail", 4, 4))
+        t.append(ABIField("ring_mask", 8, 4))
+        t.append(ABIField("ring_entries", 12, 4))
+        t.append(ABIField("overflow", 16, 4))
+        t.append(ABIField("cqes", 20, 4))
+        t.append(ABIField("flags", 24, 4))
+        t.append(ABIField("resv1", 28, 4))
+        t.append(ABIField("user_addr", 32, 8))
+        return t
+    }
 }
 
 /// `struct io_sqring_offsets` (linux/io_uring.h): 40 bytes, alignment 8.
@@ -250,17 +254,21 @@ public struct io_sqring_offsets: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_sqring_offsets`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("head", 0, 4),
-        ABIField("tail", 4, 4),
-        ABIField("ring_mask", 8, 4),
-        ABIField("ring_entries", 12, 4),
-        ABIField("flags", 16, 4),
-        ABIField("dropped", 20, 4),
-        ABIField("array", 24, 4),
-        ABIField("resv1", 28, 4),
-        ABIField("user_addr", 32, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(9)
+        t.append(ABIField("head", 0, 4))
+        t.append(ABIField("tail", 4, 4))
+        t.append(ABIField("ring_mask", 8, 4))
+        t.append(ABIField("ring_entries", 12, 4))
+        t.append(ABIField("flags", 16, 4))
+        t.append(ABIField("dropped", 20, 4))
+        t.append(ABIField("array", 24, 4))
+        t.append(ABIField("resv1", 28, 4))
+        t.append(ABIField("user_addr", 32, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_buf` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -301,12 +309,16 @@ public struct io_uring_buf: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("addr", 0, 8),
-        ABIField("len", 8, 4),
-        ABIField("bid", 12, 2),
-        ABIField("resv", 14, 2),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("addr", 0, 8))
+        t.append(ABIField("len", 8, 4))
+        t.append(ABIField("bid", 12, 2))
+        t.append(ABIField("resv", 14, 2))
+        return t
+    }
 }
 
 /// `struct io_uring_buf_reg` (linux/io_uring.h): 40 bytes, alignment 8.
@@ -359,14 +371,18 @@ public struct io_uring_buf_reg: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf_reg`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("ring_addr", 0, 8),
-        ABIField("ring_entries", 8, 4),
-        ABIField("bgid", 12, 2),
-        ABIField("flags", 14, 2),
-        ABIField("min_left", 16, 4),
-        ABIField("resv", 20, 20),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("ring_addr", 0, 8))
+        t.append(ABIField("ring_entries", 8, 4))
+        t.append(ABIField("bgid", 12, 2))
+        t.append(ABIField("flags", 14, 2))
+        t.append(ABIField("min_left", 16, 4))
+        t.append(ABIField("resv", 20, 20))
+        return t
+    }
 }
 
 /// `struct io_uring_buf_ring` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -420,14 +436,18 @@ public struct io_uring_buf_ring: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf_ring`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("resv1", 0, 8, anonymous: [1, 1]),
-        ABIField("resv2", 8, 4, anonymous: [1, 1]),
-        ABIField("resv3", 12, 2, anonymous: [1, 1]),
-        ABIField("tail", 14, 2, anonymous: [1, 1]),
-        ABIField("__empty_bufs", 0, 0, anonymous: [1, 2]),
-        ABIField("bufs", 0, 0, anonymous: [1, 2]),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("resv1", 0, 8, anonymous: [1, 1]))
+        t.append(ABIField("resv2", 8, 4, anonymous: [1, 1]))
+        t.append(ABIField("resv3", 12, 2, anonymous: [1, 1]))
+        t.append(ABIField("tail", 14, 2, anonymous: [1, 1]))
+        t.append(ABIField("__empty_bufs", 0, 0, anonymous: [1, 2]))
+        t.append(ABIField("bufs", 0, 0, anonymous: [1, 2]))
+        return t
+    }
 }
 
 /// `struct io_uring_buf_status` (linux/io_uring.h): 40 bytes, alignment 4.
@@ -462,11 +482,15 @@ public struct io_uring_buf_status: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_buf_status`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("buf_group", 0, 4),
-        ABIField("head", 4, 4),
-        ABIField("resv", 8, 32),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("buf_group", 0, 4))
+        t.append(ABIField("head", 4, 4))
+        t.append(ABIField("resv", 8, 32))
+        return t
+    }
 }
 
 /// `struct io_uring_clock_register` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -495,10 +519,14 @@ public struct io_uring_clock_register: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_clock_register`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("clockid", 0, 4),
-        ABIField("__resv", 4, 12),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(2)
+        t.append(ABIField("clockid", 0, 4))
+        t.append(ABIField("__resv", 4, 12))
+        return t
+    }
 }
 
 /// `struct io_uring_clone_buffers` (linux/io_uring.h): 32 bytes, alignment 4.
@@ -533,11 +561,15 @@ public struct io_uring_clone_buffers: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_clone_buffers`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("src_fd", 0, 4),
-        ABIField("flags", 4, 4),
-        ABIField("pad", 8, 24),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("src_fd", 0, 4))
+        t.append(ABIField("flags", 4, 4))
+        t.append(ABIField("pad", 8, 24))
+        return t
+    }
 }
 
 /// `struct io_uring_cmd` (include/linux/io_uring/cmd.h): 64 bytes, alignment 8.
@@ -590,14 +622,18 @@ public struct io_uring_cmd: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_cmd`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("file", 0, 8),
-        ABIField("sqe", 8, 8),
-        ABIField("task_work_cb", 16, 8),
-        ABIField("cmd_op", 24, 4),
-        ABIField("flags", 28, 4),
-        ABIField("pdu", 32, 32),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("file", 0, 8))
+        t.append(ABIField("sqe", 8, 8))
+        t.append(ABIField("task_work_cb", 16, 8))
+        t.append(ABIField("cmd_op", 24, 4))
+        t.append(ABIField("flags", 28, 4))
+        t.append(ABIField("pdu", 32, 32))
+        return t
+    }
 }
 
 /// `struct io_uring_cqe` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -643,12 +679,16 @@ public struct io_uring_cqe: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_cqe`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("user_data", 0, 8),
-        ABIField("res", 8, 4),
-        ABIField("flags", 12, 4),
-        ABIField("big_cqe", 16, 0),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("user_data", 0, 8))
+        t.append(ABIField("res", 8, 4))
+        t.append(ABIField("flags", 12, 4))
+        t.append(ABIField("big_cqe", 16, 0))
+        return t
+    }
 }
 
 /// `struct io_uring_file_index_range` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -683,11 +723,15 @@ public struct io_uring_file_index_range: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_file_index_range`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("off", 0, 4),
-        ABIField("len", 4, 4),
-        ABIField("resv", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("off", 0, 4))
+        t.append(ABIField("len", 4, 4))
+        t.append(ABIField("resv", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_files_update` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -722,11 +766,15 @@ public struct io_uring_files_update: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_files_update`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("offset", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("fds", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("offset", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("fds", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_getevents_arg` (linux/io_uring.h): 24 bytes, alignment 8.
@@ -767,12 +815,16 @@ public struct io_uring_getevents_arg: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_getevents_arg`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("sigmask", 0, 8),
-        ABIField("sigmask_sz", 8, 4),
-        ABIField("min_wait_usec", 12, 4),
-        ABIField("ts", 16, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("sigmask", 0, 8))
+        t.append(ABIField("sigmask_sz", 8, 4))
+        t.append(ABIField("min_wait_usec", 12, 4))
+        t.append(ABIField("ts", 16, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_napi` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -813,12 +865,16 @@ public struct io_uring_napi: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_napi`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("busy_poll_to", 0, 4),
-        ABIField("prefer_busy_poll", 4, 1),
-        ABIField("pad", 5, 3),
-        ABIField("resv", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("busy_poll_to", 0, 4))
+        t.append(ABIField("prefer_busy_poll", 4, 1))
+        t.append(ABIField("pad", 5, 3))
+        t.append(ABIField("resv", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_params` (linux/io_uring.h): 120 bytes, alignment 8.
@@ -895,18 +951,22 @@ public struct io_uring_params: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_params`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("sq_entries", 0, 4),
-        ABIField("cq_entries", 4, 4),
-        ABIField("flags", 8, 4),
-        ABIField("sq_thread_cpu", 12, 4),
-        ABIField("sq_thread_idle", 16, 4),
-        ABIField("features", 20, 4),
-        ABIField("wq_fd", 24, 4),
-        ABIField("resv", 28, 12),
-        ABIField("sq_off", 40, 40),
-        ABIField("cq_off", 80, 40),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(10)
+        t.append(ABIField("sq_entries", 0, 4))
+        t.append(ABIField("cq_entries", 4, 4))
+        t.append(ABIField("flags", 8, 4))
+        t.append(ABIField("sq_thread_cpu", 12, 4))
+        t.append(ABIField("sq_thread_idle", 16, 4))
+        t.append(ABIField("features", 20, 4))
+        t.append(ABIField("wq_fd", 24, 4))
+        t.append(ABIField("resv", 28, 12))
+        t.append(ABIField("sq_off", 40, 40))
+        t.append(ABIField("cq_off", 80, 40))
+        return t
+    }
 }
 
 /// `struct io_uring_probe` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -958,13 +1018,17 @@ public struct io_uring_probe: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_probe`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("last_op", 0, 1),
-        ABIField("ops_len", 1, 1),
-        ABIField("resv", 2, 2),
-        ABIField("resv2", 4, 12),
-        ABIField("ops", 16, 0),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("last_op", 0, 1))
+        t.append(ABIField("ops_len", 1, 1))
+        t.append(ABIField("resv", 2, 2))
+        t.append(ABIField("resv2", 4, 12))
+        t.append(ABIField("ops", 16, 0))
+        return t
+    }
 }
 
 /// `struct io_uring_probe_op` (linux/io_uring.h): 8 bytes, alignment 4.
@@ -1005,12 +1069,16 @@ public struct io_uring_probe_op: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_probe_op`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("op", 0, 1),
-        ABIField("resv", 1, 1),
-        ABIField("flags", 2, 2),
-        ABIField("resv2", 4, 4),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("op", 0, 1))
+        t.append(ABIField("resv", 1, 1))
+        t.append(ABIField("flags", 2, 2))
+        t.append(ABIField("resv2", 4, 4))
+        return t
+    }
 }
 
 /// `struct io_uring_recvmsg_out` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -1051,12 +1119,16 @@ public struct io_uring_recvmsg_out: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_recvmsg_out`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("namelen", 0, 4),
-        ABIField("controllen", 4, 4),
-        ABIField("payloadlen", 8, 4),
-        ABIField("flags", 12, 4),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(4)
+        t.append(ABIField("namelen", 0, 4))
+        t.append(ABIField("controllen", 4, 4))
+        t.append(ABIField("payloadlen", 8, 4))
+        t.append(ABIField("flags", 12, 4))
+        return t
+    }
 }
 
 /// `struct io_uring_restriction` (linux/io_uring.h): 16 bytes, alignment 4.
@@ -1109,14 +1181,18 @@ public struct io_uring_restriction: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_restriction`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("opcode", 0, 2),
-        ABIField("register_op", 2, 1, anonymous: [1]),
-        ABIField("sqe_op", 2, 1, anonymous: [1]),
-        ABIField("sqe_flags", 2, 1, anonymous: [1]),
-        ABIField("resv", 3, 1),
-        ABIField("resv2", 4, 12),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("opcode", 0, 2))
+        t.append(ABIField("register_op", 2, 1, anonymous: [1]))
+        t.append(ABIField("sqe_op", 2, 1, anonymous: [1]))
+        t.append(ABIField("sqe_flags", 2, 1, anonymous: [1]))
+        t.append(ABIField("resv", 3, 1))
+        t.append(ABIField("resv2", 4, 12))
+        return t
+    }
 }
 
 /// `struct io_uring_rsrc_register` (linux/io_uring.h): 32 bytes, alignment 8.
@@ -1163,13 +1239,17 @@ public struct io_uring_rsrc_register: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_rsrc_register`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("nr", 0, 4),
-        ABIField("flags", 4, 4),
-        ABIField("resv2", 8, 8),
-        ABIField("data", 16, 8),
-        ABIField("tags", 24, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(5)
+        t.append(ABIField("nr", 0, 4))
+        t.append(ABIField("flags", 4, 4))
+        t.append(ABIField("resv2", 8, 8))
+        t.append(ABIField("data", 16, 8))
+        t.append(ABIField("tags", 24, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_rsrc_update` (linux/io_uring.h): 16 bytes, alignment 8.
@@ -1204,11 +1284,15 @@ public struct io_uring_rsrc_update: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_rsrc_update`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("offset", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("data", 8, 8),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(3)
+        t.append(ABIField("offset", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("data", 8, 8))
+        return t
+    }
 }
 
 /// `struct io_uring_rsrc_update2` (linux/io_uring.h): 32 bytes, alignment 8.
@@ -1261,14 +1345,18 @@ public struct io_uring_rsrc_update2: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_rsrc_update2`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("offset", 0, 4),
-        ABIField("resv", 4, 4),
-        ABIField("data", 8, 8),
-        ABIField("tags", 16, 8),
-        ABIField("nr", 24, 4),
-        ABIField("resv2", 28, 4),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(6)
+        t.append(ABIField("offset", 0, 4))
+        t.append(ABIField("resv", 4, 4))
+        t.append(ABIField("data", 8, 8))
+        t.append(ABIField("tags", 16, 8))
+        t.append(ABIField("nr", 24, 4))
+        t.append(ABIField("resv2", 28, 4))
+        return t
+    }
 }
 
 /// `struct io_uring_sqe` (linux/io_uring.h): 64 bytes, alignment 8.
@@ -1584,57 +1672,61 @@ public struct io_uring_sqe: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_sqe`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("opcode", 0, 1),
-        ABIField("flags", 1, 1),
-        ABIField("ioprio", 2, 2),
-        ABIField("fd", 4, 4),
-        ABIField("off", 8, 8, anonymous: [1]),
-        ABIField("addr2", 8, 8, anonymous: [1]),
-        ABIField("cmd_op", 8, 4, anonymous: [1, 1]),
-        ABIField("__pad1", 12, 4, anonymous: [1, 1]),
-        ABIField("addr", 16, 8, anonymous: [2]),
-        ABIField("splice_off_in", 16, 8, anonymous: [2]),
-        ABIField("level", 16, 4, anonymous: [2, 1]),
-        ABIField("optname", 20, 4, anonymous: [2, 1]),
-        ABIField("len", 24, 4),
-        ABIField("rw_flags", 28, 4, anonymous: [3]),
-        ABIField("fsync_flags", 28, 4, anonymous: [3]),
-        ABIField("poll_events", 28, 2, anonymous: [3]),
-        ABIField("poll32_events", 28, 4, anonymous: [3]),
-        ABIField("sync_range_flags", 28, 4, anonymous: [3]),
-        ABIField("msg_flags", 28, 4, anonymous: [3]),
-        ABIField("timeout_flags", 28, 4, anonymous: [3]),
-        ABIField("accept_flags", 28, 4, anonymous: [3]),
-        ABIField("cancel_flags", 28, 4, anonymous: [3]),
-        ABIField("open_flags", 28, 4, anonymous: [3]),
-        ABIField("statx_flags", 28, 4, anonymous: [3]),
-        ABIField("fadvise_advice", 28, 4, anonymous: [3]),
-        ABIField("splice_flags", 28, 4, anonymous: [3]),
-        ABIField("rename_flags", 28, 4, anonymous: [3]),
-        ABIField("unlink_flags", 28, 4, anonymous: [3]),
-        ABIField("hardlink_flags", 28, 4, anonymous: [3]),
-        ABIField("xattr_flags", 28, 4, anonymous: [3]),
-        ABIField("msg_ring_flags", 28, 4, anonymous: [3]),
-        ABIField("uring_cmd_flags", 28, 4, anonymous: [3]),
-        ABIField("waitid_flags", 28, 4, anonymous: [3]),
-        ABIField("futex_flags", 28, 4, anonymous: [3]),
-        ABIField("install_fd_flags", 28, 4, anonymous: [3]),
-        ABIField("nop_flags", 28, 4, anonymous: [3]),
-        ABIField("user_data", 32, 8),
-        ABIField("buf_index", 40, 2, anonymous: [4]),
-        ABIField("buf_group", 40, 2, anonymous: [4]),
-        ABIField("personality", 42, 2),
-        ABIField("splice_fd_in", 44, 4, anonymous: [5]),
-        ABIField("file_index", 44, 4, anonymous: [5]),
-        ABIField("optlen", 44, 4, anonymous: [5]),
-        ABIField("addr_len", 44, 2, anonymous: [5, 1]),
-        ABIField("__pad3", 46, 2, anonymous: [5, 1]),
-        ABIField("addr3", 48, 8, anonymous: [6, 1]),
-        ABIField("__pad2", 56, 8, anonymous: [6, 1]),
-        ABIField("optval", 48, 8, anonymous: [6]),
-        ABIField("cmd", 48, 0, anonymous: [6]),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(49)
+        t.append(ABIField("opcode", 0, 1))
+        t.append(ABIField("flags", 1, 1))
+        t.append(ABIField("ioprio", 2, 2))
+        t.append(ABIField("fd", 4, 4))
+        t.append(ABIField("off", 8, 8, anonymous: [1]))
+        t.append(ABIField("addr2", 8, 8, anonymous: [1]))
+        t.append(ABIField("cmd_op", 8, 4, anonymous: [1, 1]))
+        t.append(ABIField("__pad1", 12, 4, anonymous: [1, 1]))
+        t.append(ABIField("addr", 16, 8, anonymous: [2]))
+        t.append(ABIField("splice_off_in", 16, 8, anonymous: [2]))
+        t.append(ABIField("level", 16, 4, anonymous: [2, 1]))
+        t.append(ABIField("optname", 20, 4, anonymous: [2, 1]))
+        t.append(ABIField("len", 24, 4))
+        t.append(ABIField("rw_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("fsync_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("poll_events", 28, 2, anonymous: [3]))
+        t.append(ABIField("poll32_events", 28, 4, anonymous: [3]))
+        t.append(ABIField("sync_range_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("msg_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("timeout_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("accept_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("cancel_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("open_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("statx_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("fadvise_advice", 28, 4, anonymous: [3]))
+        t.append(ABIField("splice_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("rename_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("unlink_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("hardlink_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("xattr_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("msg_ring_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("uring_cmd_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("waitid_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("futex_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("install_fd_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("nop_flags", 28, 4, anonymous: [3]))
+        t.append(ABIField("user_data", 32, 8))
+        t.append(ABIField("buf_index", 40, 2, anonymous: [4]))
+        t.append(ABIField("buf_group", 40, 2, anonymous: [4]))
+        t.append(ABIField("personality", 42, 2))
+        t.append(ABIField("splice_fd_in", 44, 4, anonymous: [5]))
+        t.append(ABIField("file_index", 44, 4, anonymous: [5]))
+        t.append(ABIField("optlen", 44, 4, anonymous: [5]))
+        t.append(ABIField("addr_len", 44, 2, anonymous: [5, 1]))
+        t.append(ABIField("__pad3", 46, 2, anonymous: [5, 1]))
+        t.append(ABIField("addr3", 48, 8, anonymous: [6, 1]))
+        t.append(ABIField("__pad2", 56, 8, anonymous: [6, 1]))
+        t.append(ABIField("optval", 48, 8, anonymous: [6]))
+        t.append(ABIField("cmd", 48, 0, anonymous: [6]))
+        return t
+    }
 }
 
 /// `struct io_uring_sync_cancel_reg` (linux/io_uring.h): 64 bytes, alignment 8.
@@ -1668,7 +1760,7 @@ public struct io_uring_sync_cancel_reg: ABILayout, Sendable {
         set { abiStore(newValue, 12) }
     }
 
-    /// `struct __kernel_timespec timeout` at offset 16 (16 bytes).
+    /// `struct __kernel_timespec timeout` at offset 16 (16 bytes), as raw bytes: Swift has no layout for its type.
     public var timeout: InlineArray<16, UInt8> {
         get { abiLoad(16, as: InlineArray<16, UInt8>.self) }
         set { abiStore(newValue, 16) }
@@ -1693,15 +1785,19 @@ public struct io_uring_sync_cancel_reg: ABILayout, Sendable {
     }
 
     /// Every named member of `struct io_uring_sync_cancel_reg`, in declaration order.
-    public static let abiFields: [ABIField] = [
-        ABIField("addr", 0, 8),
-        ABIField("fd", 8, 4),
-        ABIField("flags", 12, 4),
-        ABIField("timeout", 16, 16),
-        ABIField("opcode", 32, 1),
-        ABIField("pad", 33, 7),
-        ABIField("pad2", 40, 24),
-    ]
+    public static let abiFields: [ABIField] = abiFieldTable()
+    private static func abiFieldTable() -> [ABIField] {
+        var t: [ABIField] = []
+        t.reserveCapacity(7)
+        t.append(ABIField("addr", 0, 8))
+        t.append(ABIField("fd", 8, 4))
+        t.append(ABIField("flags", 12, 4))
+        t.append(ABIField("timeout", 16, 16))
+        t.append(ABIField("opcode", 32, 1))
+        t.append(ABIField("pad", 33, 7))
+        t.append(ABIField("pad2", 40, 24))
+        return t
+    }
 }
 
 /// `enum io_uring_msg_ring_flags` (linux/io_uring.h): 2 enumerators, C type `unsigned int`.
@@ -1711,9 +1807,9 @@ public struct io_uring_msg_ring_flags: RawRepresentable, Hashable, Sendable, Bit
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IORING_MSG_DATA` = 0
-    public static let IORING_MSG_DATA = io_uring_msg_ring_flags(rawValue: 0)
+    public static let IORING_MSG_DATA = Self(rawValue: 0)
     /// `IORING_MSG_SEND_FD` = 1
-    public static let IORING_MSG_SEND_FD = io_uring_msg_ring_flags(rawValue: 1)
+    public static let IORING_MSG_SEND_FD = Self(rawValue: 1)
 }
 
 /// `enum io_uring_op` (linux/io_uring.h): 59 enumerators, C type `unsigned int`.
@@ -1723,123 +1819,123 @@ public struct io_uring_op: RawRepresentable, Hashable, Sendable, BitwiseCopyable
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IORING_OP_NOP` = 0
-    public static let IORING_OP_NOP = io_uring_op(rawValue: 0)
+    public static let IORING_OP_NOP = Self(rawValue: 0)
     /// `IORING_OP_READV` = 1
-    public static let IORING_OP_READV = io_uring_op(rawValue: 1)
+    public static let IORING_OP_READV = Self(rawValue: 1)
     /// `IORING_OP_WRITEV` = 2
-    public static let IORING_OP_WRITEV = io_uring_op(rawValue: 2)
+    public static let IORING_OP_WRITEV = Self(rawValue: 2)
     /// `IORING_OP_FSYNC` = 3
-    public static let IORING_OP_FSYNC = io_uring_op(rawValue: 3)
+    public static let IORING_OP_FSYNC = Self(rawValue: 3)
     /// `IORING_OP_READ_FIXED` = 4
-    public static let IORING_OP_READ_FIXED = io_uring_op(rawValue: 4)
+    public static let IORING_OP_READ_FIXED = Self(rawValue: 4)
     /// `IORING_OP_WRITE_FIXED` = 5
-    public static let IORING_OP_WRITE_FIXED = io_uring_op(rawValue: 5)
+    public static let IORING_OP_WRITE_FIXED = Self(rawValue: 5)
     /// `IORING_OP_POLL_ADD` = 6
-    public static let IORING_OP_POLL_ADD = io_uring_op(rawValue: 6)
+    public static let IORING_OP_POLL_ADD = Self(rawValue: 6)
     /// `IORING_OP_POLL_REMOVE` = 7
-    public static let IORING_OP_POLL_REMOVE = io_uring_op(rawValue: 7)
+    public static let IORING_OP_POLL_REMOVE = Self(rawValue: 7)
     /// `IORING_OP_SYNC_FILE_RANGE` = 8
-    public static let IORING_OP_SYNC_FILE_RANGE = io_uring_op(rawValue: 8)
+    public static let IORING_OP_SYNC_FILE_RANGE = Self(rawValue: 8)
     /// `IORING_OP_SENDMSG` = 9
-    public static let IORING_OP_SENDMSG = io_uring_op(rawValue: 9)
+    public static let IORING_OP_SENDMSG = Self(rawValue: 9)
     /// `IORING_OP_RECVMSG` = 10
-    public static let IORING_OP_RECVMSG = io_uring_op(rawValue: 10)
+    public static let IORING_OP_RECVMSG = Self(rawValue: 10)
     /// `IORING_OP_TIMEOUT` = 11
-    public static let IORING_OP_TIMEOUT = io_uring_op(rawValue: 11)
+    public static let IORING_OP_TIMEOUT = Self(rawValue: 11)
     /// `IORING_OP_TIMEOUT_REMOVE` = 12
-    public static let IORING_OP_TIMEOUT_REMOVE = io_uring_op(rawValue: 12)
+    public static let IORING_OP_TIMEOUT_REMOVE = Self(rawValue: 12)
     /// `IORING_OP_ACCEPT` = 13
-    public static let IORING_OP_ACCEPT = io_uring_op(rawValue: 13)
+    public static let IORING_OP_ACCEPT = Self(rawValue: 13)
     /// `IORING_OP_ASYNC_CANCEL` = 14
-    public static let IORING_OP_ASYNC_CANCEL = io_uring_op(rawValue: 14)
+    public static let IORING_OP_ASYNC_CANCEL = Self(rawValue: 14)
     /// `IORING_OP_LINK_TIMEOUT` = 15
-    public static let IORING_OP_LINK_TIMEOUT = io_uring_op(rawValue: 15)
+    public static let IORING_OP_LINK_TIMEOUT = Self(rawValue: 15)
     /// `IORING_OP_CONNECT` = 16
-    public static let IORING_OP_CONNECT = io_uring_op(rawValue: 16)
+    public static let IORING_OP_CONNECT = Self(rawValue: 16)
     /// `IORING_OP_FALLOCATE` = 17
-    public static let IORING_OP_FALLOCATE = io_uring_op(rawValue: 17)
+    public static let IORING_OP_FALLOCATE = Self(rawValue: 17)
     /// `IORING_OP_OPENAT` = 18
-    public static let IORING_OP_OPENAT = io_uring_op(rawValue: 18)
+    public static let IORING_OP_OPENAT = Self(rawValue: 18)
     /// `IORING_OP_CLOSE` = 19
-    public static let IORING_OP_CLOSE = io_uring_op(rawValue: 19)
+    public static let IORING_OP_CLOSE = Self(rawValue: 19)
     /// `IORING_OP_FILES_UPDATE` = 20
-    public static let IORING_OP_FILES_UPDATE = io_uring_op(rawValue: 20)
+    public static let IORING_OP_FILES_UPDATE = Self(rawValue: 20)
     /// `IORING_OP_STATX` = 21
-    public static let IORING_OP_STATX = io_uring_op(rawValue: 21)
+    public static let IORING_OP_STATX = Self(rawValue: 21)
     /// `IORING_OP_READ` = 22
-    public static let IORING_OP_READ = io_uring_op(rawValue: 22)
+    public static let IORING_OP_READ = Self(rawValue: 22)
     /// `IORING_OP_WRITE` = 23
-    public static let IORING_OP_WRITE = io_uring_op(rawValue: 23)
+    public static let IORING_OP_WRITE = Self(rawValue: 23)
     /// `IORING_OP_FADVISE` = 24
-    public static let IORING_OP_FADVISE = io_uring_op(rawValue: 24)
+    public static let IORING_OP_FADVISE = Self(rawValue: 24)
     /// `IORING_OP_MADVISE` = 25
-    public static let IORING_OP_MADVISE = io_uring_op(rawValue: 25)
+    public static let IORING_OP_MADVISE = Self(rawValue: 25)
     /// `IORING_OP_SEND` = 26
-    public static let IORING_OP_SEND = io_uring_op(rawValue: 26)
+    public static let IORING_OP_SEND = Self(rawValue: 26)
     /// `IORING_OP_RECV` = 27
-    public static let IORING_OP_RECV = io_uring_op(rawValue: 27)
+    public static let IORING_OP_RECV = Self(rawValue: 27)
     /// `IORING_OP_OPENAT2` = 28
-    public static let IORING_OP_OPENAT2 = io_uring_op(rawValue: 28)
+    public static let IORING_OP_OPENAT2 = Self(rawValue: 28)
     /// `IORING_OP_EPOLL_CTL` = 29
-    public static let IORING_OP_EPOLL_CTL = io_uring_op(rawValue: 29)
+    public static let IORING_OP_EPOLL_CTL = Self(rawValue: 29)
     /// `IORING_OP_SPLICE` = 30
-    public static let IORING_OP_SPLICE = io_uring_op(rawValue: 30)
+    public static let IORING_OP_SPLICE = Self(rawValue: 30)
     /// `IORING_OP_PROVIDE_BUFFERS` = 31
-    public static let IORING_OP_PROVIDE_BUFFERS = io_uring_op(rawValue: 31)
+    public static let IORING_OP_PROVIDE_BUFFERS = Self(rawValue: 31)
     /// `IORING_OP_REMOVE_BUFFERS` = 32
-    public static let IORING_OP_REMOVE_BUFFERS = io_uring_op(rawValue: 32)
+    public static let IORING_OP_REMOVE_BUFFERS = Self(rawValue: 32)
     /// `IORING_OP_TEE` = 33
-    public static let IORING_OP_TEE = io_uring_op(rawValue: 33)
+    public static let IORING_OP_TEE = Self(rawValue: 33)
     /// `IORING_OP_SHUTDOWN` = 34
-    public static let IORING_OP_SHUTDOWN = io_uring_op(rawValue: 34)
+    public static let IORING_OP_SHUTDOWN = Self(rawValue: 34)
     /// `IORING_OP_RENAMEAT` = 35
-    public static let IORING_OP_RENAMEAT = io_uring_op(rawValue: 35)
+    public static let IORING_OP_RENAMEAT = Self(rawValue: 35)
     /// `IORING_OP_UNLINKAT` = 36
-    public static let IORING_OP_UNLINKAT = io_uring_op(rawValue: 36)
+    public static let IORING_OP_UNLINKAT = Self(rawValue: 36)
     /// `IORING_OP_MKDIRAT` = 37
-    public static let IORING_OP_MKDIRAT = io_uring_op(rawValue: 37)
+    public static let IORING_OP_MKDIRAT = Self(rawValue: 37)
     /// `IORING_OP_SYMLINKAT` = 38
-    public static let IORING_OP_SYMLINKAT = io_uring_op(rawValue: 38)
+    public static let IORING_OP_SYMLINKAT = Self(rawValue: 38)
     /// `IORING_OP_LINKAT` = 39
-    public static let IORING_OP_LINKAT = io_uring_op(rawValue: 39)
+    public static let IORING_OP_LINKAT = Self(rawValue: 39)
     /// `IORING_OP_MSG_RING` = 40
-    public static let IORING_OP_MSG_RING = io_uring_op(rawValue: 40)
+    public static let IORING_OP_MSG_RING = Self(rawValue: 40)
     /// `IORING_OP_FSETXATTR` = 41
-    public static let IORING_OP_FSETXATTR = io_uring_op(rawValue: 41)
+    public static let IORING_OP_FSETXATTR = Self(rawValue: 41)
     /// `IORING_OP_SETXATTR` = 42
-    public static let IORING_OP_SETXATTR = io_uring_op(rawValue: 42)
+    public static let IORING_OP_SETXATTR = Self(rawValue: 42)
     /// `IORING_OP_FGETXATTR` = 43
-    public static let IORING_OP_FGETXATTR = io_uring_op(rawValue: 43)
+    public static let IORING_OP_FGETXATTR = Self(rawValue: 43)
     /// `IORING_OP_GETXATTR` = 44
-    public static let IORING_OP_GETXATTR = io_uring_op(rawValue: 44)
+    public static let IORING_OP_GETXATTR = Self(rawValue: 44)
     /// `IORING_OP_SOCKET` = 45
-    public static let IORING_OP_SOCKET = io_uring_op(rawValue: 45)
+    public static let IORING_OP_SOCKET = Self(rawValue: 45)
     /// `IORING_OP_URING_CMD` = 46
-    public static let IORING_OP_URING_CMD = io_uring_op(rawValue: 46)
+    public static let IORING_OP_URING_CMD = Self(rawValue: 46)
     /// `IORING_OP_SEND_ZC` = 47
-    public static let IORING_OP_SEND_ZC = io_uring_op(rawValue: 47)
+    public static let IORING_OP_SEND_ZC = Self(rawValue: 47)
     /// `IORING_OP_SENDMSG_ZC` = 48
-    public static let IORING_OP_SENDMSG_ZC = io_uring_op(rawValue: 48)
+    public static let IORING_OP_SENDMSG_ZC = Self(rawValue: 48)
     /// `IORING_OP_READ_MULTISHOT` = 49
-    public static let IORING_OP_READ_MULTISHOT = io_uring_op(rawValue: 49)
+    public static let IORING_OP_READ_MULTISHOT = Self(rawValue: 49)
     /// `IORING_OP_WAITID` = 50
-    public static let IORING_OP_WAITID = io_uring_op(rawValue: 50)
+    public static let IORING_OP_WAITID = Self(rawValue: 50)
     /// `IORING_OP_FUTEX_WAIT` = 51
-    public static let IORING_OP_FUTEX_WAIT = io_uring_op(rawValue: 51)
+    public static let IORING_OP_FUTEX_WAIT = Self(rawValue: 51)
     /// `IORING_OP_FUTEX_WAKE` = 52
-    public static let IORING_OP_FUTEX_WAKE = io_uring_op(rawValue: 52)
+    public static let IORING_OP_FUTEX_WAKE = Self(rawValue: 52)
     /// `IORING_OP_FUTEX_WAITV` = 53
-    public static let IORING_OP_FUTEX_WAITV = io_uring_op(rawValue: 53)
+    public static let IORING_OP_FUTEX_WAITV = Self(rawValue: 53)
     /// `IORING_OP_FIXED_FD_INSTALL` = 54
-    public static let IORING_OP_FIXED_FD_INSTALL = io_uring_op(rawValue: 54)
+    public static let IORING_OP_FIXED_FD_INSTALL = Self(rawValue: 54)
     /// `IORING_OP_FTRUNCATE` = 55
-    public static let IORING_OP_FTRUNCATE = io_uring_op(rawValue: 55)
+    public static let IORING_OP_FTRUNCATE = Self(rawValue: 55)
     /// `IORING_OP_BIND` = 56
-    public static let IORING_OP_BIND = io_uring_op(rawValue: 56)
+    public static let IORING_OP_BIND = Self(rawValue: 56)
     /// `IORING_OP_LISTEN` = 57
-    public static let IORING_OP_LISTEN = io_uring_op(rawValue: 57)
+    public static let IORING_OP_LISTEN = Self(rawValue: 57)
     /// `IORING_OP_LAST` = 58
-    public static let IORING_OP_LAST = io_uring_op(rawValue: 58)
+    public static let IORING_OP_LAST = Self(rawValue: 58)
 }
 
 /// `enum io_uring_register_op` (linux/io_uring.h): 33 enumerators, C type `unsigned int`.
@@ -1849,71 +1945,71 @@ public struct io_uring_register_op: RawRepresentable, Hashable, Sendable, Bitwis
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IORING_REGISTER_BUFFERS` = 0
-    public static let IORING_REGISTER_BUFFERS = io_uring_register_op(rawValue: 0)
+    public static let IORING_REGISTER_BUFFERS = Self(rawValue: 0)
     /// `IORING_UNREGISTER_BUFFERS` = 1
-    public static let IORING_UNREGISTER_BUFFERS = io_uring_register_op(rawValue: 1)
+    public static let IORING_UNREGISTER_BUFFERS = Self(rawValue: 1)
     /// `IORING_REGISTER_FILES` = 2
-    public static let IORING_REGISTER_FILES = io_uring_register_op(rawValue: 2)
+    public static let IORING_REGISTER_FILES = Self(rawValue: 2)
     /// `IORING_UNREGISTER_FILES` = 3
-    public static let IORING_UNREGISTER_FILES = io_uring_register_op(rawValue: 3)
+    public static let IORING_UNREGISTER_FILES = Self(rawValue: 3)
     /// `IORING_REGISTER_EVENTFD` = 4
-    public static let IORING_REGISTER_EVENTFD = io_uring_register_op(rawValue: 4)
+    public static let IORING_REGISTER_EVENTFD = Self(rawValue: 4)
     /// `IORING_UNREGISTER_EVENTFD` = 5
-    public static let IORING_UNREGISTER_EVENTFD = io_uring_register_op(rawValue: 5)
+    public static let IORING_UNREGISTER_EVENTFD = Self(rawValue: 5)
     /// `IORING_REGISTER_FILES_UPDATE` = 6
-    public static let IORING_REGISTER_FILES_UPDATE = io_uring_register_op(rawValue: 6)
+    public static let IORING_REGISTER_FILES_UPDATE = Self(rawValue: 6)
     /// `IORING_REGISTER_EVENTFD_ASYNC` = 7
-    public static let IORING_REGISTER_EVENTFD_ASYNC = io_uring_register_op(rawValue: 7)
+    public static let IORING_REGISTER_EVENTFD_ASYNC = Self(rawValue: 7)
     /// `IORING_REGISTER_PROBE` = 8
-    public static let IORING_REGISTER_PROBE = io_uring_register_op(rawValue: 8)
+    public static let IORING_REGISTER_PROBE = Self(rawValue: 8)
     /// `IORING_REGISTER_PERSONALITY` = 9
-    public static let IORING_REGISTER_PERSONALITY = io_uring_register_op(rawValue: 9)
+    public static let IORING_REGISTER_PERSONALITY = Self(rawValue: 9)
     /// `IORING_UNREGISTER_PERSONALITY` = 10
-    public static let IORING_UNREGISTER_PERSONALITY = io_uring_register_op(rawValue: 10)
+    public static let IORING_UNREGISTER_PERSONALITY = Self(rawValue: 10)
     /// `IORING_REGISTER_RESTRICTIONS` = 11
-    public static let IORING_REGISTER_RESTRICTIONS = io_uring_register_op(rawValue: 11)
+    public static let IORING_REGISTER_RESTRICTIONS = Self(rawValue: 11)
     /// `IORING_REGISTER_ENABLE_RINGS` = 12
-    public static let IORING_REGISTER_ENABLE_RINGS = io_uring_register_op(rawValue: 12)
+    public static let IORING_REGISTER_ENABLE_RINGS = Self(rawValue: 12)
     /// `IORING_REGISTER_FILES2` = 13
-    public static let IORING_REGISTER_FILES2 = io_uring_register_op(rawValue: 13)
+    public static let IORING_REGISTER_FILES2 = Self(rawValue: 13)
     /// `IORING_REGISTER_FILES_UPDATE2` = 14
-    public static let IORING_REGISTER_FILES_UPDATE2 = io_uring_register_op(rawValue: 14)
+    public static let IORING_REGISTER_FILES_UPDATE2 = Self(rawValue: 14)
     /// `IORING_REGISTER_BUFFERS2` = 15
-    public static let IORING_REGISTER_BUFFERS2 = io_uring_register_op(rawValue: 15)
+    public static let IORING_REGISTER_BUFFERS2 = Self(rawValue: 15)
     /// `IORING_REGISTER_BUFFERS_UPDATE` = 16
-    public static let IORING_REGISTER_BUFFERS_UPDATE = io_uring_register_op(rawValue: 16)
+    public static let IORING_REGISTER_BUFFERS_UPDATE = Self(rawValue: 16)
     /// `IORING_REGISTER_IOWQ_AFF` = 17
-    public static let IORING_REGISTER_IOWQ_AFF = io_uring_register_op(rawValue: 17)
+    public static let IORING_REGISTER_IOWQ_AFF = Self(rawValue: 17)
     /// `IORING_UNREGISTER_IOWQ_AFF` = 18
-    public static let IORING_UNREGISTER_IOWQ_AFF = io_uring_register_op(rawValue: 18)
+    public static let IORING_UNREGISTER_IOWQ_AFF = Self(rawValue: 18)
     /// `IORING_REGISTER_IOWQ_MAX_WORKERS` = 19
-    public static let IORING_REGISTER_IOWQ_MAX_WORKERS = io_uring_register_op(rawValue: 19)
+    public static let IORING_REGISTER_IOWQ_MAX_WORKERS = Self(rawValue: 19)
     /// `IORING_REGISTER_RING_FDS` = 20
-    public static let IORING_REGISTER_RING_FDS = io_uring_register_op(rawValue: 20)
+    public static let IORING_REGISTER_RING_FDS = Self(rawValue: 20)
     /// `IORING_UNREGISTER_RING_FDS` = 21
-    public static let IORING_UNREGISTER_RING_FDS = io_uring_register_op(rawValue: 21)
+    public static let IORING_UNREGISTER_RING_FDS = Self(rawValue: 21)
     /// `IORING_REGISTER_PBUF_RING` = 22
-    public static let IORING_REGISTER_PBUF_RING = io_uring_register_op(rawValue: 22)
+    public static let IORING_REGISTER_PBUF_RING = Self(rawValue: 22)
     /// `IORING_UNREGISTER_PBUF_RING` = 23
-    public static let IORING_UNREGISTER_PBUF_RING = io_uring_register_op(rawValue: 23)
+    public static let IORING_UNREGISTER_PBUF_RING = Self(rawValue: 23)
     /// `IORING_REGISTER_SYNC_CANCEL` = 24
-    public static let IORING_REGISTER_SYNC_CANCEL = io_uring_register_op(rawValue: 24)
+    public static let IORING_REGISTER_SYNC_CANCEL = Self(rawValue: 24)
     /// `IORING_REGISTER_FILE_ALLOC_RANGE` = 25
-    public static let IORING_REGISTER_FILE_ALLOC_RANGE = io_uring_register_op(rawValue: 25)
+    public static let IORING_REGISTER_FILE_ALLOC_RANGE = Self(rawValue: 25)
     /// `IORING_REGISTER_PBUF_STATUS` = 26
-    public static let IORING_REGISTER_PBUF_STATUS = io_uring_register_op(rawValue: 26)
+    public static let IORING_REGISTER_PBUF_STATUS = Self(rawValue: 26)
     /// `IORING_REGISTER_NAPI` = 27
-    public static let IORING_REGISTER_NAPI = io_uring_register_op(rawValue: 27)
+    public static let IORING_REGISTER_NAPI = Self(rawValue: 27)
     /// `IORING_UNREGISTER_NAPI` = 28
-    public static let IORING_UNREGISTER_NAPI = io_uring_register_op(rawValue: 28)
+    public static let IORING_UNREGISTER_NAPI = Self(rawValue: 28)
     /// `IORING_REGISTER_CLOCK` = 29
-    public static let IORING_REGISTER_CLOCK = io_uring_register_op(rawValue: 29)
+    public static let IORING_REGISTER_CLOCK = Self(rawValue: 29)
     /// `IORING_REGISTER_CLONE_BUFFERS` = 30
-    public static let IORING_REGISTER_CLONE_BUFFERS = io_uring_register_op(rawValue: 30)
+    public static let IORING_REGISTER_CLONE_BUFFERS = Self(rawValue: 30)
     /// `IORING_REGISTER_LAST` = 31
-    public static let IORING_REGISTER_LAST = io_uring_register_op(rawValue: 31)
+    public static let IORING_REGISTER_LAST = Self(rawValue: 31)
     /// `IORING_REGISTER_USE_REGISTERED_RING` = 2147483648
-    public static let IORING_REGISTER_USE_REGISTERED_RING = io_uring_register_op(rawValue: 2147483648)
+    public static let IORING_REGISTER_USE_REGISTERED_RING = Self(rawValue: 2147483648)
 }
 
 /// `enum io_uring_register_pbuf_ring_flags` (linux/io_uring.h): 2 enumerators, C type `unsigned int`.
@@ -1923,9 +2019,9 @@ public struct io_uring_register_pbuf_ring_flags: RawRepresentable, Hashable, Sen
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IOU_PBUF_RING_MMAP` = 1
-    public static let IOU_PBUF_RING_MMAP = io_uring_register_pbuf_ring_flags(rawValue: 1)
+    public static let IOU_PBUF_RING_MMAP = Self(rawValue: 1)
     /// `IOU_PBUF_RING_INC` = 2
-    public static let IOU_PBUF_RING_INC = io_uring_register_pbuf_ring_flags(rawValue: 2)
+    public static let IOU_PBUF_RING_INC = Self(rawValue: 2)
 }
 
 /// `enum io_uring_register_restriction_op` (linux/io_uring.h): 5 enumerators, C type `unsigned int`.
@@ -1935,15 +2031,15 @@ public struct io_uring_register_restriction_op: RawRepresentable, Hashable, Send
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IORING_RESTRICTION_REGISTER_OP` = 0
-    public static let IORING_RESTRICTION_REGISTER_OP = io_uring_register_restriction_op(rawValue: 0)
+    public static let IORING_RESTRICTION_REGISTER_OP = Self(rawValue: 0)
     /// `IORING_RESTRICTION_SQE_OP` = 1
-    public static let IORING_RESTRICTION_SQE_OP = io_uring_register_restriction_op(rawValue: 1)
+    public static let IORING_RESTRICTION_SQE_OP = Self(rawValue: 1)
     /// `IORING_RESTRICTION_SQE_FLAGS_ALLOWED` = 2
-    public static let IORING_RESTRICTION_SQE_FLAGS_ALLOWED = io_uring_register_restriction_op(rawValue: 2)
+    public static let IORING_RESTRICTION_SQE_FLAGS_ALLOWED = Self(rawValue: 2)
     /// `IORING_RESTRICTION_SQE_FLAGS_REQUIRED` = 3
-    public static let IORING_RESTRICTION_SQE_FLAGS_REQUIRED = io_uring_register_restriction_op(rawValue: 3)
+    public static let IORING_RESTRICTION_SQE_FLAGS_REQUIRED = Self(rawValue: 3)
     /// `IORING_RESTRICTION_LAST` = 4
-    public static let IORING_RESTRICTION_LAST = io_uring_register_restriction_op(rawValue: 4)
+    public static let IORING_RESTRICTION_LAST = Self(rawValue: 4)
 }
 
 /// `enum io_uring_socket_op` (linux/io_uring.h): 4 enumerators, C type `unsigned int`.
@@ -1953,13 +2049,13 @@ public struct io_uring_socket_op: RawRepresentable, Hashable, Sendable, BitwiseC
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `SOCKET_URING_OP_SIOCINQ` = 0
-    public static let SOCKET_URING_OP_SIOCINQ = io_uring_socket_op(rawValue: 0)
+    public static let SOCKET_URING_OP_SIOCINQ = Self(rawValue: 0)
     /// `SOCKET_URING_OP_SIOCOUTQ` = 1
-    public static let SOCKET_URING_OP_SIOCOUTQ = io_uring_socket_op(rawValue: 1)
+    public static let SOCKET_URING_OP_SIOCOUTQ = Self(rawValue: 1)
     /// `SOCKET_URING_OP_GETSOCKOPT` = 2
-    public static let SOCKET_URING_OP_GETSOCKOPT = io_uring_socket_op(rawValue: 2)
+    public static let SOCKET_URING_OP_GETSOCKOPT = Self(rawValue: 2)
     /// `SOCKET_URING_OP_SETSOCKOPT` = 3
-    public static let SOCKET_URING_OP_SETSOCKOPT = io_uring_socket_op(rawValue: 3)
+    public static let SOCKET_URING_OP_SETSOCKOPT = Self(rawValue: 3)
 }
 
 /// `enum io_uring_sqe_flags_bit` (linux/io_uring.h): 7 enumerators, C type `unsigned int`.
@@ -1969,19 +2065,19 @@ public struct io_uring_sqe_flags_bit: RawRepresentable, Hashable, Sendable, Bitw
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IOSQE_FIXED_FILE_BIT` = 0
-    public static let IOSQE_FIXED_FILE_BIT = io_uring_sqe_flags_bit(rawValue: 0)
+    public static let IOSQE_FIXED_FILE_BIT = Self(rawValue: 0)
     /// `IOSQE_IO_DRAIN_BIT` = 1
-    public static let IOSQE_IO_DRAIN_BIT = io_uring_sqe_flags_bit(rawValue: 1)
+    public static let IOSQE_IO_DRAIN_BIT = Self(rawValue: 1)
     /// `IOSQE_IO_LINK_BIT` = 2
-    public static let IOSQE_IO_LINK_BIT = io_uring_sqe_flags_bit(rawValue: 2)
+    public static let IOSQE_IO_LINK_BIT = Self(rawValue: 2)
     /// `IOSQE_IO_HARDLINK_BIT` = 3
-    public static let IOSQE_IO_HARDLINK_BIT = io_uring_sqe_flags_bit(rawValue: 3)
+    public static let IOSQE_IO_HARDLINK_BIT = Self(rawValue: 3)
     /// `IOSQE_ASYNC_BIT` = 4
-    public static let IOSQE_ASYNC_BIT = io_uring_sqe_flags_bit(rawValue: 4)
+    public static let IOSQE_ASYNC_BIT = Self(rawValue: 4)
     /// `IOSQE_BUFFER_SELECT_BIT` = 5
-    public static let IOSQE_BUFFER_SELECT_BIT = io_uring_sqe_flags_bit(rawValue: 5)
+    public static let IOSQE_BUFFER_SELECT_BIT = Self(rawValue: 5)
     /// `IOSQE_CQE_SKIP_SUCCESS_BIT` = 6
-    public static let IOSQE_CQE_SKIP_SUCCESS_BIT = io_uring_sqe_flags_bit(rawValue: 6)
+    public static let IOSQE_CQE_SKIP_SUCCESS_BIT = Self(rawValue: 6)
 }
 
 /// `enum io_wq_type` (linux/io_uring.h): 2 enumerators, C type `unsigned int`.
@@ -1991,9 +2087,9 @@ public struct io_wq_type: RawRepresentable, Hashable, Sendable, BitwiseCopyable 
     /// Wraps a C value (any value, known or not: C enums are open).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     /// `IO_WQ_BOUND` = 0
-    public static let IO_WQ_BOUND = io_wq_type(rawValue: 0)
+    public static let IO_WQ_BOUND = Self(rawValue: 0)
     /// `IO_WQ_UNBOUND` = 1
-    public static let IO_WQ_UNBOUND = io_wq_type(rawValue: 1)
+    public static let IO_WQ_UNBOUND = Self(rawValue: 1)
 }
 
 // MARK: Constants (anonymous enumerators and integer macros)
