@@ -90,7 +90,8 @@ extension ABISnapshot {
             let p = at(ctx.codingPath)
             text = "\(p.isEmpty ? "" : p + ": ")missing key '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-            text = "\(at(ctx.codingPath)): \(ctx.debugDescription)"
+            let p = at(ctx.codingPath)
+            text = p.isEmpty ? "not a snapshot: \(ctx.debugDescription)" : "\(p): \(ctx.debugDescription)"
         case DecodingError.dataCorrupted(let ctx):
             guard !ctx.codingPath.isEmpty else { return nil }
             text = "\(at(ctx.codingPath)): \(ctx.debugDescription)"
