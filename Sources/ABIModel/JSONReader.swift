@@ -135,7 +135,7 @@ struct JSONParser {
                     produced = .object([:])
                 } else {
                     isObject.append(true)
-                    objects.append([:])
+                    objects.append(Dictionary(minimumCapacity: 12))
                     keys.append(try key())
                     continue parsing
                 }
@@ -249,14 +249,16 @@ struct JSONParser {
             while i < bytes.count, Self.isDigit(bytes[i]) { i += 1 }
             integer = false
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        func shown() -> String {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            return text.count > 40 ? String(text.prefix(40)) + "…" : text
+        }
         guard integer else {
-            throw JSONFailure(kind: .invalid, message: "\(location(start)): number \(shown) is not an integer")
+            throw JSONFailure(kind: .invalid, message: "\(location(start)): number \(shown()) is not an integer")
         }
         let limit = UInt64(Int64.max) + 1
         guard !overflow, !negative || magnitude <= limit else {
-            throw JSONFailure(kind: .invalid, message: "\(location(start)): number \(shown) is out of range (integers must fit in 64 bits)")
+            throw JSONFailure(kind: .invalid, message: "\(location(start)): number \(shown()) is out of range (integers must fit in 64 bits)")
         }
         if negative { return .int(magnitude == limit ? Int64.min : -Int64(magnitude)) }
         return magnitude <= UInt64(Int64.max) ? .int(Int64(magnitude)) : .uint(magnitude)

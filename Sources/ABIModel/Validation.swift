@@ -53,7 +53,19 @@ public enum SnapshotText {
 
     /// True for identifiers joined by `.` (a field name such as `tx.flags`).
     public static func isMemberPath(_ s: String) -> Bool {
-        s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isIdentifier($0) }
+        var atStart = true
+        for b in s.utf8 {
+            if b == 0x2E {
+                if atStart { return false }
+                atStart = true
+                continue
+            }
+            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+            let digit = b >= 0x30 && b <= 0x39
+            guard letter || (!atStart && digit) else { return false }
+            atStart = false
+        }
+        return !atStart
     }
 
     /// True for the record type names a probe may use: `IDENT`, `struct IDENT`, `union IDENT`, or
@@ -110,6 +122,10 @@ extension ABISnapshot {
 /// The validation rules, applied in file order.
 struct SnapshotValidator {
     let path: String
+    /// Headers already found acceptable (records and constants repeat a few).
+    var goodHeaders: Set<String> = []
+
+    init(path: String) { self.path = path }
 
     func fail(_ message: String) -> SnapshotError { SnapshotError(path: path, message: message) }
 
@@ -117,6 +133,8 @@ struct SnapshotValidator {
     static func q(_ s: String) -> String { "'\(SnapshotText.shown(s))'" }
 
     func text(_ s: String, _ what: @autoclosure () -> String) throws {
+        // Printable ASCII (almost every string) needs no look at scalars.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return }
         guard let bad = s.unicodeScalars.first(where: SnapshotText.isForbidden) else { return }
         throw fail("\(what()): contains control character U+\(String(format4(bad.value)))")
     }
@@ -126,9 +144,11 @@ struct SnapshotValidator {
         return String(repeating: "0", count: max(0, 4 - h.count)) + h
     }
 
-    func header(_ h: String, _ what: @autoclosure () -> String) throws {
+    mutating func header(_ h: String, _ what: @autoclosure () -> String) throws {
+        guard !goodHeaders.contains(h) else { return }
         try text(h, what() + " " + Self.q(h))
         if let problem = SnapshotText.headerProblem(h) { throw fail("\(what()) \(Self.q(h)) \(problem)") }
+        goodHeaders.insert(h)
     }
 
     func bounded(_ v: Int, _ what: @autoclosure () -> String) throws {
@@ -174,9 +194,9 @@ struct SnapshotValidator {
         }
     }
 
-    func record(_ r: Record, index: Int) throws {
+    mutating func record(_ r: Record, index: Int) throws {
         guard SnapshotText.isIdentifier(r.name) else { throw fail("record #\(index + 1) \(Self.q(r.name)): name is not a C identifier") }
-        let at = "record \(r.name)"
+        var at: String { "record \(r.name)" }
         try text(r.cName, "\(at): cName")
         guard SnapshotText.isRecordCName(r.cName) else {
             throw fail("\(at): cName \(Self.q(r.cName)) is not a C type name (IDENT, struct IDENT, union IDENT or __typeof__(((C *)0)->member[0]))")
@@ -189,8 +209,10 @@ struct SnapshotValidator {
         // Anonymous members: paths numbered from 1, one field index per path number, each named once, parents first.
         var paths: Set<[Int]> = []
         for a in r.anonymousMembers {
-            let label = a.path.map(String.init).joined(separator: ".")
-            let where_ = "\(at), anonymous member \(label.isEmpty ? "with an empty path" : label)"
+            var where_: String {
+                let label = a.path.map(String.init).joined(separator: ".")
+                return "\(at), anonymous member \(label.isEmpty ? "with an empty path" : label)"
+            }
             guard !a.path.isEmpty else { throw fail("\(where_): path is empty") }
             guard !a.fieldIndexes.isEmpty else { throw fail("\(where_): fieldIndexes is empty") }
             guard a.path.count == a.fieldIndexes.count else {
@@ -214,11 +236,12 @@ struct SnapshotValidator {
                 throw fail("\(at), field #\(fi + 1) \(Self.q(f.name)): name is not a C member name (identifiers joined by '.')")
             }
             guard names.insert(f.name).inserted else { throw fail("\(at), field \(f.name): appears twice") }
-            try field(f, in: r, at: "\(at), field \(f.name)", anonymous: paths)
+            try field(f, in: r, anonymous: paths)
         }
     }
 
-    func field(_ f: Field, in r: Record, at: String, anonymous: Set<[Int]>) throws {
+    func field(_ f: Field, in r: Record, anonymous: Set<[Int]>) throws {
+        var at: String { "record \(r.name), field \(f.name)" }
         try bounded(f.offset, "\(at): offset")
         try bounded(f.size, "\(at): size")
         guard f.offset <= r.size else { throw fail("\(at): offset \(f.offset) lies beyond the record's \(r.size) bytes") }
@@ -274,9 +297,9 @@ struct SnapshotValidator {
         }
     }
 
-    func constant(_ c: Constant, index: Int) throws {
+    mutating func constant(_ c: Constant, index: Int) throws {
         guard SnapshotText.isIdentifier(c.name) else { throw fail("constant #\(index + 1) \(Self.q(c.name)): name is not a C identifier") }
-        let at = "constant \(c.name)"
+        var at: String { "constant \(c.name)" }
         try text(c.type, "\(at): type")
         guard SnapshotLimits.constantSizes.contains(c.size) else { throw fail("\(at): size \(c.size) is not 1, 2, 4, 8 or 16") }
         let bits = c.size * 8
