@@ -70,7 +70,7 @@ extension ABISnapshot {
         let specific = foundationMessage(error)
         switch fast.kind {
         case .version: return fast.message
-        case .invalid: return specific ?? fast.message
+        case .invalid: return specific ?? (fast.keyPath.isEmpty ? fast.message : "not an abigen snapshot: " + fast.message)
         case .declined: return specific ?? "not valid JSON"
         }
     }
@@ -91,14 +91,14 @@ extension ABISnapshot {
             text = "\(p.isEmpty ? "" : p + ": ")missing key '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
             let p = at(ctx.codingPath)
-            text = p.isEmpty ? "not a snapshot: \(ctx.debugDescription)" : "\(p): \(ctx.debugDescription)"
+            text = p.isEmpty ? ctx.debugDescription : "\(p): \(ctx.debugDescription)"
         case DecodingError.dataCorrupted(let ctx):
             guard !ctx.codingPath.isEmpty else { return nil }
             text = "\(at(ctx.codingPath)): \(ctx.debugDescription)"
         default:
             text = "\(error)"
         }
-        return SnapshotText.oneLine(text)
+        return "not an abigen snapshot: " + SnapshotText.oneLine(text)
     }
 
     /// The message for a schema version newer than this abigen's.
