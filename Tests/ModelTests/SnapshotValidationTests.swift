@@ -209,3 +209,16 @@ struct SnapshotValidationTests {
         #expect(Sample.problem(s)?.contains("contains itself by value (io_uring_sqe → other → io_uring_sqe)") == true)
     }
 }
+
+@Suite("Model values never trap, validated or not")
+struct ModelNoTrapTests {
+    @Test("elementCount saturates instead of overflowing; names of an anonymous member with empty lists do not index out of range")
+    func noTraps() {
+        let huge = FieldType(spelling: "char[]", canonical: "char[]", kind: .integer, scalarSize: 1, arrayDimensions: [Int.max, Int.max, 3])
+        #expect(huge.elementCount == Int.max)
+        #expect(FieldType(spelling: "x", canonical: "x", kind: .integer, scalarSize: 1, arrayDimensions: [Int.max, 0]).elementCount == 0)
+        #expect(FieldType(spelling: "x", canonical: "x", kind: .integer, scalarSize: 1, arrayDimensions: [2, 3, 4]).elementCount == 24)
+        let empty = AnonymousMember(path: [], fieldIndexes: [], kind: .union, offset: 0, size: 0)
+        #expect(empty.bindgenName == "__bindgen_anon_" && empty.swiftImporterName == "__Anonymous_field")
+    }
+}
