@@ -19,7 +19,7 @@ extension ABISnapshot {
         return data
     }
 
-    /// Reads a snapshot written by ``jsonData()``; throws ``SnapshotError`` with the file name on bad input.
+    /// Reads and validates a snapshot written by ``jsonData()``; throws ``SnapshotError`` with the file name on bad input.
     public static func load(from path: String) throws -> ABISnapshot {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SnapshotError(path: path, message: "cannot read file")
@@ -27,34 +27,83 @@ extension ABISnapshot {
         return try decode(data, path: path)
     }
 
-    /// Decodes a snapshot from JSON data; `path` names the source in errors.
+    /// Decodes and validates (``validate(path:)``) a snapshot; `path` names the source in errors.
+    ///
+    /// Accepts exactly what `JSONDecoder` accepts, with the same values: the fast reader handles what it can
+    /// (every snapshot abigen writes) and leaves anything else to `JSONDecoder`.
     public static func decode(_ data: Data, path: String) throws -> ABISnapshot {
-        if let s = fastDecode(data) {
-            guard s.schemaVersion <= currentSchemaVersion else {
-                throw SnapshotError(path: path, message: "schemaVersion \(s.schemaVersion) is newer than this abigen understands (\(currentSchemaVersion))")
-            }
-            return s
-        }
-        return try foundationDecode(data, path: path)
+        let s = try decodeUnvalidated(data, path: path)
+        try s.validate(path: path)
+        return s
     }
 
-    /// Decodes with `JSONDecoder` (the reference, and the source of precise error messages).
-    public static func foundationDecode(_ data: Data, path: String) throws -> ABISnapshot {
+    /// Decodes without the validation rules: the fast reader, else `JSONDecoder`.
+    static func decodeUnvalidated(_ data: Data, path: String) throws -> ABISnapshot {
+        let fast: JSONFailure
         do {
-            let s = try JSONDecoder().decode(ABISnapshot.self, from: data)
-            guard s.schemaVersion <= currentSchemaVersion else {
-                throw SnapshotError(path: path, message: "schemaVersion \(s.schemaVersion) is newer than this abigen understands (\(currentSchemaVersion))")
-            }
-            return s
-        } catch let e as SnapshotError {
-            throw e
-        } catch let DecodingError.keyNotFound(key, ctx) {
-            throw SnapshotError(path: path, message: "not an abigen snapshot: missing key '\(key.stringValue)' at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
-        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx), let DecodingError.dataCorrupted(ctx) {
-            throw SnapshotError(path: path, message: "not an abigen snapshot: \(ctx.debugDescription) at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'")
-        } catch {
-            throw SnapshotError(path: path, message: "not an abigen snapshot: \(error)")
+            return try fastDecode(data)
+        } catch let f as JSONFailure {
+            fast = f
         }
+        do {
+            return try JSONDecoder().decode(ABISnapshot.self, from: data)
+        } catch {
+            throw SnapshotError(path: path, message: rejection(foundation: error, fast: fast))
+        }
+    }
+
+    /// Decodes and validates with `JSONDecoder` only (the reference the fast reader is tested against).
+    public static func foundationDecode(_ data: Data, path: String) throws -> ABISnapshot {
+        let s: ABISnapshot
+        do {
+            s = try JSONDecoder().decode(ABISnapshot.self, from: data)
+        } catch {
+            throw SnapshotError(path: path, message: foundationMessage(error) ?? "not valid JSON")
+        }
+        try s.validate(path: path)
+        return s
+    }
+
+    /// The message for input both readers refuse: the fast reader's when it knows more (a syntax error's line
+    /// and column, a number out of range, a newer schema), else `JSONDecoder`'s (which names the key path).
+    static func rejection(foundation error: Error, fast: JSONFailure) -> String {
+        let specific = foundationMessage(error)
+        switch fast.kind {
+        case .version: return fast.message
+        case .invalid: return specific ?? (fast.keyPath.isEmpty ? fast.message : "not an abigen snapshot: " + fast.message)
+        case .declined: return specific ?? "not valid JSON"
+        }
+    }
+
+    /// `JSONDecoder`'s complaint on one line, or nil when it only says the data is not valid JSON.
+    static func foundationMessage(_ error: Error) -> String? {
+        func at(_ path: [CodingKey]) -> String {
+            var out = ""
+            for k in path {
+                if let i = k.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + k.stringValue }
+            }
+            return out
+        }
+        let text: String
+        switch error {
+        case DecodingError.keyNotFound(let key, let ctx):
+            let p = at(ctx.codingPath)
+            text = "\(p.isEmpty ? "" : p + ": ")missing key '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            let p = at(ctx.codingPath)
+            text = p.isEmpty ? ctx.debugDescription : "\(p): \(ctx.debugDescription)"
+        case DecodingError.dataCorrupted(let ctx):
+            guard !ctx.codingPath.isEmpty else { return nil }
+            text = "\(at(ctx.codingPath)): \(ctx.debugDescription)"
+        default:
+            text = "\(error)"
+        }
+        return "not an abigen snapshot: " + SnapshotText.oneLine(text)
+    }
+
+    /// The message for a schema version newer than this abigen's.
+    static func newerVersionMessage(_ version: String) -> String {
+        "schemaVersion \(version) is newer than this abigen understands (\(currentSchemaVersion))"
     }
 }
 
@@ -65,5 +114,5 @@ public struct SnapshotError: Error, CustomStringConvertible, Sendable {
     /// What is wrong with it.
     public var message: String
     public init(path: String, message: String) { self.path = path; self.message = message }
-    public var description: String { "\(path): \(message)" }
+    public var description: String { SnapshotText.oneLine("\(path): \(message)") }
 }

@@ -140,9 +140,9 @@ public struct AnonymousMember: Codable, Sendable, Equatable {
     }
 
     /// bindgen's name for the outermost member: `__bindgen_anon_6`.
-    public var bindgenName: String { "__bindgen_anon_\(path[0])" }
+    public var bindgenName: String { "__bindgen_anon_\(path.first.map(String.init) ?? "")" }
     /// Swift's importer name for the outermost member: `__Anonymous_field12`.
-    public var swiftImporterName: String { "__Anonymous_field\(fieldIndexes[0])" }
+    public var swiftImporterName: String { "__Anonymous_field\(fieldIndexes.first.map(String.init) ?? "")" }
     /// A short display form, `union 6` or `union 1.1`.
     public var label: String { "\(kind.rawValue) " + path.map(String.init).joined(separator: ".") }
 }
@@ -217,10 +217,19 @@ public struct FieldType: Codable, Sendable, Equatable {
         self.flexibleArray = flexibleArray
     }
 
-    /// Total number of scalar elements for arrays (0 for zero-length and flexible), nil otherwise.
+    /// Total number of scalar elements for arrays (0 for zero-length and flexible), nil otherwise. Saturates at
+    /// `Int.max` rather than overflow (a validated snapshot keeps it at most 2^32).
     public var elementCount: Int? {
         if flexibleArray == true { return 0 }
-        return arrayDimensions?.reduce(1, *)
+        guard let dims = arrayDimensions else { return nil }
+        if dims.contains(where: { $0 <= 0 }) { return 0 }
+        var total = 1
+        for d in dims {
+            let (product, overflow) = total.multipliedReportingOverflow(by: d)
+            if overflow { return Int.max }
+            total = product
+        }
+        return total
     }
     /// True for zero-length and flexible arrays: they occupy no bytes of the record.
     public var isVariableTail: Bool { flexibleArray == true || elementCount == 0 }

@@ -1,0 +1,268 @@
+@testable import ABIModel
+import Foundation
+import Testing
+
+/// Random snapshots (any content, not only valid ones: these tests are about reading JSON).
+struct SnapshotGenerator {
+    var rng: SeededRandom
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+    mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+
+    mutating func number() -> Int {
+        switch int(0...5) {
+        case 0: return [Int.min, Int.max, -1, 0, 1 << 32, Int(Int32.max)][int(0...5)]
+        case 1: return int(-1000...1000)
+        default: return int(0...4096)
+        }
+    }
+
+    mutating func string() -> String {
+        let pieces = ["io_uring", "sqe", "_", "x", "é", "😀", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{7F}", "\u{2028}",
+                      "<", " ", "0", "ß", "\u{10FFFF}", "e\u{301}", "\u{212A}"]
+        return (0..<int(0...6)).map { _ in pieces[int(0...(pieces.count - 1))] }.joined()
+    }
+
+    mutating func strings() -> [String] { (0..<int(0...3)).map { _ in string() } }
+    mutating func ints() -> [Int] { (0..<int(0...3)).map { _ in number() } }
+
+    mutating func fieldType() -> FieldType {
+        FieldType(spelling: string(), canonical: string(), kind: [.integer, .enumeration, .floating, .pointer, .record, .other][int(0...5)],
+                  scalarSize: number(), signed: chance(50) ? chance(50) : nil, record: chance(30) ? string() : nil,
+                  arrayDimensions: chance(40) ? ints() : nil, flexibleArray: chance(20) ? chance(50) : nil)
+    }
+
+    mutating func snapshot() -> ABISnapshot {
+        var s = ABISnapshot(schemaVersion: chance(90) ? 1 : number(), target: string(), headers: strings(), includeDirectories: strings(),
+                            preludeHeaders: chance(50) ? strings() : nil, records: [], constants: [])
+        if chance(30) { s.headerGroups = (0..<int(0...3)).map { _ in strings() } }
+        for _ in 0..<int(0...3) {
+            let fields = (0..<int(0...4)).map { _ in
+                Field(name: string(), offset: number(), size: number(), bitOffset: chance(30) ? number() : nil,
+                      bitWidth: chance(30) ? number() : nil, type: fieldType(), anonymousPath: chance(30) ? ints() : nil)
+            }
+            let anonymous = (0..<int(0...2)).map { _ in
+                AnonymousMember(path: ints(), fieldIndexes: ints(), kind: chance(50) ? .struct : .union, offset: number(), size: number())
+            }
+            s.records.append(Record(name: string(), cName: string(), kind: chance(50) ? .struct : .union, size: number(),
+                                    alignment: number(), packed: chance(50), header: string(), fields: fields, anonymousMembers: anonymous))
+        }
+        for _ in 0..<int(0...3) {
+            let value: IntegerValue = chance(50) ? .signed(Int64.random(in: Int64.min...Int64.max, using: &rng))
+                                                 : .unsigned(UInt64.random(in: 0...UInt64.max, using: &rng))
+            s.constants.append(Constant(name: string(), value: value, type: string(), size: number(), signed: chance(50),
+                                        origin: chance(50) ? .macro : .enumerator, enumName: chance(40) ? string() : nil,
+                                        enumType: chance(40) ? IntegerType(spelling: string(), size: number(), signed: chance(50)) : nil,
+                                        header: string(), definition: chance(50) ? string() : nil))
+        }
+        s.skippedMacros = (0..<int(0...2)).map { _ in SkippedMacro(name: string(), definition: string(), reason: string()) }
+        s.unsupported = (0..<int(0...2)).map { _ in Unsupported(name: string(), reason: string()) }
+        return s
+    }
+
+    /// The snapshot as JSON: abigen's writer, or `JSONEncoder` compact or pretty (escaped slashes, unsorted keys).
+    mutating func encode(_ s: ABISnapshot) throws -> [UInt8] {
+        switch int(0...2) {
+        case 0: return [UInt8](try s.jsonData())
+        case 1: return [UInt8](try JSONEncoder().encode(s))
+        default:
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted]
+            return [UInt8](try e.encode(s))
+        }
+    }
+
+    /// One random change: the kinds of damage a file meets, and the JSON forms `JSONDecoder` is lenient about.
+    mutating func mutate(_ input: [UInt8]) -> [UInt8] {
+        var b = input
+        func splice(_ bytes: [UInt8], at i: Int) { b.insert(contentsOf: bytes, at: min(max(i, 0), b.count)) }
+        func replaceFirst(_ from: String, _ to: String) {
+            let f = Array(from.utf8)
+            guard f.count <= b.count else { return }
+            let starts = (0...(b.count - f.count)).filter { Array(b[$0..<($0 + f.count)]) == f }
+            guard !starts.isEmpty else { return }
+            let at = starts[int(0...(starts.count - 1))]
+            b.replaceSubrange(at..<(at + f.count), with: Array(to.utf8))
+        }
+        let anywhere = b.isEmpty ? 0 : int(0...b.count)
+        switch int(0...17) {
+        case 0: b = Array(b.prefix(anywhere))
+        case 1: if !b.isEmpty { b[int(0...(b.count - 1))] = UInt8.random(in: 0...255, using: &rng) }
+        case 2: splice([UInt8(int(0...31))], at: anywhere)
+        case 3: splice([UInt8(int(0x80...0xFF))], at: anywhere)
+        case 4: if !b.isEmpty { b.remove(at: int(0...(b.count - 1))) }
+        case 5:
+            let numbers = ["18446744073709551616", "18446744073709551615", "9223372036854775808", "-9223372036854775809",
+                           "-9223372036854775808", "1.0", "1e2", "1E+2", "01", "-0", "1.5", "-01", "1.", ".5", "+1", "1e400", "0.0"]
+            replaceFirst(["0", "1", "4", "8"][int(0...3)], numbers[int(0...(numbers.count - 1))])
+        case 6:
+            let depth = [10, 100, 511, 512, 513, 5000][int(0...5)]
+            let junk = ["[" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth),
+                        "\"\\ud800\"", "01", "1.5e999", "{\"a\":1,\"a\":2}", "\"\u{1}\"", "null", "\"\\q\"", "[1,]", "tru"]
+            replaceFirst("{", "{\"zz_unknown\":" + junk[int(0...(junk.count - 1))] + ",")
+        case 7:
+            let key = ["signed", "record", "bitOffset", "enumType", "definition", "preludeHeaders", "headerGroups",
+                       "anonymousPath", "arrayDimensions", "flexibleArray", "enumName", "name", "size", "target"][int(0...13)]
+            replaceFirst("\"\(key)\"", "\"\(key)\":null,\"\(key)_was\"")
+        case 8: replaceFirst("{", "{\"name\":\"dup\",")
+        case 9: replaceFirst(["]", "}"][int(0...1)], [",]", ",}"][int(0...1)])
+        case 10: b = [0xEF, 0xBB, 0xBF] + b
+        case 11: splice([[0x0C], [0x09], [0x0B], [0x20], [0x0D]][int(0...4)], at: anywhere)
+        case 12: replaceFirst("\"", ["\"\\u0041", "\"\\u00e9", "\"\\ud83d\\ude00", "\"\\/", "\"\\u0000", "\"\\uDC00", "\"\\uD83D\\u0041"][int(0...6)])
+        case 13: replaceFirst(["true", "false"][int(0...1)], ["1", "\"true\"", "null", "True"][int(0...3)])
+        case 14: replaceFirst(["\"struct\"", "\"union\"", "\"macro\"", "\"integer\""][int(0...3)], "\"bogus\"")
+        case 15: replaceFirst(",", "")
+        case 16: replaceFirst("[", "[\"x\",")
+        default: splice(Array(" \u{0}".utf8), at: anywhere)
+        }
+        return b
+    }
+}
+
+/// An outcome comparable across readers: the canonical JSON of what was read, or nil when refused.
+func outcome(_ body: () throws -> ABISnapshot) -> Data? {
+    guard let s = try? body() else { return nil }
+    return try? s.jsonData()
+}
+
+@Suite("The fast JSON reader against Foundation's JSONDecoder")
+struct JSONDifferentialTests {
+    @Test("generated and mutated snapshots: decode accepts exactly what JSONDecoder accepts, with equal values; the fast reader alone never accepts what JSONDecoder refuses or reads a different value")
+    func differential() throws {
+        var g = SnapshotGenerator(rng: SeededRandom(seed: 0x5EED_0011))
+        var fastAccepted = 0, inputs = 0, foundationAccepted = 0
+        for round in 0..<2000 {
+            let s = g.snapshot()
+            let clean = try g.encode(s)
+            var variants = [clean]
+            var mutated = clean
+            for _ in 0..<g.int(1...3) { mutated = g.mutate(mutated) }
+            variants.append(mutated)
+            for bytes in variants {
+                inputs += 1
+                let data = Data(bytes)
+                let foundationSnapshot = try? JSONDecoder().decode(ABISnapshot.self, from: data)
+                let foundation = foundationSnapshot.flatMap { try? $0.jsonData() }
+                let fast = outcome { try ABISnapshot.fastDecode(data) }
+                let combined = outcome { try ABISnapshot.decodeUnvalidated(data, path: "x") }
+                if foundation != nil { foundationAccepted += 1 }
+                if fast != nil { fastAccepted += 1 }
+                #expect(combined == foundation, "round \(round): \(String(decoding: bytes.prefix(300), as: UTF8.self))")
+                if fast != nil {
+                    #expect(fast == foundation, "round \(round): the fast reader accepted what JSONDecoder does not read the same")
+                }
+                if let f = foundationSnapshot, let c = try? ABISnapshot.decodeUnvalidated(data, path: "x") {
+                    #expect(c == f)
+                }
+            }
+            // Every clean encoding is read by the fast reader itself (the fast path covers what abigen and JSONEncoder write).
+            if s.schemaVersion <= ABISnapshot.currentSchemaVersion {
+                #expect(outcome { try ABISnapshot.fastDecode(Data(clean)) } != nil, "round \(round)")
+            }
+        }
+        print("differential: inputs \(inputs), JSONDecoder accepted \(foundationAccepted), fast reader accepted \(fastAccepted)")
+        #expect(inputs == 4000 && foundationAccepted > 2000 && foundationAccepted < 3900, "both outcomes are exercised")
+        #expect(fastAccepted > 1800)
+    }
+
+    @Test("JSON syntax the fast reader refuses, as JSONDecoder does when the value is used")
+    func strictSyntax() throws {
+        let base = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
+        let cases: [(String, String, String)] = [
+            ("\"target\" : \"x86_64-pc-linux-gnu\"", "\"target\" : \"x86_64\npc\"", "control character U+000A"),
+            ("\"size\" : 64", "\"size\" : 064", "leading zero"),
+            ("\"size\" : 64", "\"size\" : 18446744073709551616", "out of range"),
+            ("\"size\" : 64", "\"size\" : -9223372036854775809", "out of range"),
+            ("\"target\" : \"x86_64-pc-linux-gnu\"", "\"target\" : \"x86_64\\x\"", "invalid escape"),
+            ("\"target\" : \"x86_64-pc-linux-gnu\"", "\"target\" : \"x86_64\\uDC00\"", "unpaired surrogate"),
+        ]
+        for (from, to, fragment) in cases {
+            let text = base.replacingOccurrences(of: from, with: to)
+            #expect(text != base)
+            let data = Data(text.utf8)
+            #expect(throws: JSONFailure.self) { try ABISnapshot.fastDecode(data) }
+            #expect(throws: (any Error).self) { try JSONDecoder().decode(ABISnapshot.self, from: data) }
+            let e = try #require(throws: SnapshotError.self) { try ABISnapshot.decode(data, path: "s.json") }
+            #expect(e.message.contains(fragment), "\(e.message)")
+        }
+        var bytes = [UInt8](base.utf8)
+        let at = try #require(base.utf8.firstIndex(of: UInt8(ascii: "x")).map { base.utf8.distance(from: base.utf8.startIndex, to: $0) })
+        bytes.insert(0xC0, at: at)
+        let e = try #require(throws: SnapshotError.self) { try ABISnapshot.decode(Data(bytes), path: "s.json") }
+        #expect(e.message.contains("invalid UTF-8"), "\(e.message)")
+    }
+
+    @Test("100,000 levels of nesting: refused with a message, on a thread with a small stack")
+    func deepNesting() throws {
+        let data = try #require(FileManager.default.contents(atPath: badSnapshotDirectory + "/deep-nesting.json"))
+        nonisolated(unsafe) var message = ""
+        let done = DispatchSemaphore(value: 0)
+        let t = Thread {
+            do { _ = try ABISnapshot.decode(data, path: "deep.json") } catch { message = "\(error)" }
+            done.signal()
+        }
+        t.stackSize = 256 << 10
+        t.start()
+        done.wait()
+        #expect(message.contains("nesting deeper than 512 levels"))
+        // 512 levels is JSONDecoder's limit, and the fast reader's: a 511-deep unknown key is still read.
+        let base = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
+        let ok = "{\"deep\":" + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + "," + base.dropFirst()
+        #expect(try ABISnapshot.fastDecode(Data(ok.utf8)) == ABISnapshot.foundationDecode(Data(ok.utf8), path: "f"))
+        let tooDeep = "{\"deep\":" + String(repeating: "[", count: 512) + String(repeating: "]", count: 512) + "," + base.dropFirst()
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(ABISnapshot.self, from: Data(tooDeep.utf8)) }
+        #expect(throws: SnapshotError.self) { try ABISnapshot.decode(Data(tooDeep.utf8), path: "f") }
+    }
+
+    /// A snapshot with every optional key of every type set, and strings that need escaping.
+    static var everything: ABISnapshot {
+        var s = Sample.valid
+        s.preludeHeaders = ["linux/types.h"]
+        s.headerGroups = [["linux/io_uring.h"], ["linux/time_types.h"]]
+        s.headers.append("linux/time_types.h")
+        s.records[0].packed = true
+        s.records[0].fields[1].bitOffset = 9
+        s.records[0].fields[2].anonymousPath = [1]
+        s.records[0].fields[5].type = FieldType(spelling: "struct io_uring_cqe[]", canonical: "struct io_uring_cqe[]", kind: .record,
+                                                scalarSize: 16, signed: true, record: "io_uring_cqe", arrayDimensions: [0],
+                                                flexibleArray: true)
+        s.records.append(Record(name: "io_uring_cqe", cName: "struct io_uring_cqe", kind: .struct, size: 16, alignment: 8,
+                                header: "linux/io_uring.h",
+                                fields: [Field(name: "user_data", offset: 0, size: 8, type: Sample.u64())]))
+        s.constants[1].definition = "\"quoted\\\\ \u{00E9}\u{1F600}\""
+        s.constants.append(Constant(name: "NEG", value: .signed(Int64.min), type: "long long", size: 8, signed: true, origin: .macro,
+                                    header: "linux/io_uring.h", definition: "(-9223372036854775807LL - 1)"))
+        s.constants.append(Constant(name: "BIG", value: .unsigned(UInt64.max), type: "unsigned long long", size: 8, signed: false,
+                                    origin: .macro, header: "linux/io_uring.h", definition: "(~0ULL)"))
+        s.unsupported = [Unsupported(name: "struct a.b", reason: "member does not start on a byte boundary: \"x\" / y")]
+        return s
+    }
+
+    @Test("round trip: every optional field set, written and read back equal through both readers and both writers")
+    func roundTrip() throws {
+        var s = Self.everything
+        #expect(Sample.problem(s) == nil)
+        s.normalize()
+        let data = try s.jsonData()
+        let text = String(decoding: data, as: UTF8.self)
+        for key in ["preludeHeaders", "headerGroups", "bitOffset", "bitWidth", "anonymousPath", "arrayDimensions", "flexibleArray",
+                    "\"record\"", "\"signed\" : true", "enumName", "enumType", "definition", "\"packed\" : true"] {
+            #expect(text.contains(key), "\(key) is written")
+        }
+        #expect(data == (try s.foundationJSONData()))
+        #expect(try ABISnapshot.fastDecode(data) == s, "the fast reader itself reads it")
+        #expect(try ABISnapshot.decode(data, path: "rt") == s)
+        #expect(try ABISnapshot.foundationDecode(data, path: "rt") == s)
+        #expect(try ABISnapshot.decode(data, path: "rt").jsonData() == data)
+        // Encoders other than abigen's: compact, and with escaped slashes.
+        let compact = try JSONEncoder().encode(s)
+        #expect(try ABISnapshot.fastDecode(compact) == s)
+        // An absent optional and an explicit null read the same way in both readers.
+        let nulls = Data(text.replacingOccurrences(of: "\"flexibleArray\" : true", with: "\"flexibleArray\" : null").utf8)
+        var expected = s
+        expected.records[expected.records.firstIndex { $0.name == "io_uring_sqe" }!].fields[5].type.flexibleArray = nil
+        #expect(try ABISnapshot.fastDecode(nulls) == expected)
+        #expect(try ABISnapshot.foundationDecode(nulls, path: "n") == expected)
+    }
+}
+
