@@ -484,6 +484,10 @@ public enum Verifier {
         p.standardOutput = handle
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
+        // The compiler's own temporary files go beside the log (the probe directory), so they go with it.
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = (log as NSString).deletingLastPathComponent
+        p.environment = environment
         do { try p.run() } catch { throw VerifyError.compilerNotFound(executable) }
         let pid = p.processIdentifier
         InterruptCleanup.register(child: pid)
@@ -519,7 +523,8 @@ public enum InterruptCleanup {
     public static func register(directory: String) { state.withLock { _ = $0.directories.insert(directory) } }
     /// Forgets a directory (removed, or handed to the user).
     public static func unregister(directory: String) { state.withLock { _ = $0.directories.remove(directory) } }
-    /// Registers a running child process to terminate if the process is interrupted.
+    /// Registers a running child process (the leader of its own process group, as Foundation starts children)
+    /// to kill with its group if the process is interrupted.
     public static func register(child pid: Int32) { state.withLock { _ = $0.children.insert(pid) } }
     /// Forgets a child process that has exited.
     public static func unregister(child pid: Int32) { state.withLock { _ = $0.children.remove(pid) } }
@@ -530,7 +535,9 @@ public enum InterruptCleanup {
             defer { s = State() }
             return s
         }
-        for pid in now.children.sorted() { kill(pid, SIGKILL) }
+        for pid in now.children.sorted() {
+            if killpg(pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
+        }
         for dir in now.directories.sorted() { removeDirectory(dir) }
     }
 
