@@ -113,7 +113,7 @@ struct Generate: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output format: swift, json (the ABI snapshot), markdown (pahole-style tables), svg (byte maps).", valueName: "format"))
     var format: OutputFormat = .swift
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (-: standard output). A regular file is replaced atomically; a device or FIFO (or a symbolic link to one) is written to, never replaced.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (-: standard output). A regular file is replaced atomically (a symbolic link: its target); a device or FIFO is written to, never replaced.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Render this snapshot file instead of parsing headers.", valueName: "file"))
