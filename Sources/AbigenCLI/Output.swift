@@ -1,3 +1,4 @@
+import ABIBackends
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -71,6 +72,7 @@ enum OutputFile {
         let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else { throw ToolError("abigen: \(path): cannot create a temporary file in \(dir): \(errorText())") }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        InterruptCleanup.register(path: temporary)
         do {
             if exists {
                 _ = fchmod(fd, mode & 0o7777)
@@ -84,6 +86,7 @@ enum OutputFile {
         } catch {
             close(fd)
             unlink(temporary)
+            InterruptCleanup.unregister(path: temporary)
             throw error
         }
         return .file(path: target, temporary: temporary)
@@ -93,6 +96,7 @@ enum OutputFile {
     static func commit(_ data: Data, _ staged: Staged) throws {
         switch staged {
         case let .file(path, temporary):
+            defer { InterruptCleanup.unregister(path: temporary) }
             guard rename(temporary, path) == 0 else {
                 let err = errorText()
                 unlink(temporary)
@@ -108,7 +112,10 @@ enum OutputFile {
 
     /// Removes a staged temporary file (a write that is abandoned).
     static func discard(_ staged: Staged) {
-        if case let .file(_, temporary) = staged { unlink(temporary) }
+        if case let .file(_, temporary) = staged {
+            unlink(temporary)
+            InterruptCleanup.unregister(path: temporary)
+        }
     }
 
     /// Writes `data` to standard output, reporting a full, closed or broken output as an error.

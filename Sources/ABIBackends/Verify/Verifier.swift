@@ -256,11 +256,11 @@ public enum Verifier {
             throw VerifyError.cannotWriteProbe(path: dir, reason: "\(error)")
         }
         let keep = options.keepProbe
-        if !keep { InterruptCleanup.register(directory: dir) }
+        if !keep { InterruptCleanup.register(path: dir) }
         defer {
             if !keep {
-                InterruptCleanup.removeDirectory(dir)
-                InterruptCleanup.unregister(directory: dir)
+                InterruptCleanup.remove(dir)
+                InterruptCleanup.unregister(path: dir)
             }
         }
 
@@ -509,27 +509,27 @@ public enum Verifier {
     }
 }
 
-/// Temporary directories and child processes that must not outlive an interrupted run: `abigen verify`'s probe
-/// directory and its compiler. The command line's SIGINT/SIGTERM handlers call ``cleanUp()`` before exiting.
+/// Temporary files, directories and child processes that must not outlive an interrupted run: `abigen verify`'s
+/// probe directory and its compiler, a half-written output file. The command line's SIGINT/SIGTERM handlers call ``cleanUp()`` before exiting.
 public enum InterruptCleanup {
     /// What is registered now.
     struct State: Sendable {
-        var directories: Set<String> = []
+        var paths: Set<String> = []
         var children: Set<Int32> = []
     }
     private static let state = Mutex(State())
 
-    /// Registers a directory to remove if the process is interrupted.
-    public static func register(directory: String) { state.withLock { _ = $0.directories.insert(directory) } }
-    /// Forgets a directory (removed, or handed to the user).
-    public static func unregister(directory: String) { state.withLock { _ = $0.directories.remove(directory) } }
+    /// Registers a file or directory (a whole tree) to remove if the process is interrupted.
+    public static func register(path: String) { state.withLock { _ = $0.paths.insert(path) } }
+    /// Forgets a path (removed, renamed into place, or handed to the user).
+    public static func unregister(path: String) { state.withLock { _ = $0.paths.remove(path) } }
     /// Registers a running child process (the leader of its own process group, as Foundation starts children)
     /// to kill with its group if the process is interrupted.
     public static func register(child pid: Int32) { state.withLock { _ = $0.children.insert(pid) } }
     /// Forgets a child process that has exited.
     public static func unregister(child pid: Int32) { state.withLock { _ = $0.children.remove(pid) } }
 
-    /// Terminates the registered children and removes the registered directories.
+    /// Terminates the registered children and removes the registered paths.
     public static func cleanUp() {
         let now = state.withLock { s in
             defer { s = State() }
@@ -538,11 +538,11 @@ public enum InterruptCleanup {
         for pid in now.children.sorted() {
             if killpg(pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
         }
-        for dir in now.directories.sorted() { removeDirectory(dir) }
+        for path in now.paths.sorted() { remove(path) }
     }
 
-    /// Removes a directory tree, retrying while a dying child may still be writing into it.
-    static func removeDirectory(_ dir: String) {
+    /// Removes a file or directory tree, retrying while a dying child may still be writing into it.
+    static func remove(_ dir: String) {
         let fm = FileManager.default
         for attempt in 0..<20 {
             try? fm.removeItem(atPath: dir)
