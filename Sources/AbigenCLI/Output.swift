@@ -82,12 +82,17 @@ enum OutputFile {
                 _ = fchmod(fd, 0o666 & ~mask)
             }
             try writeAll(data, fd: fd, name: path)
-            guard close(fd) == 0 else { throw ToolError("abigen: \(path): \(errorText())") }
         } catch {
             close(fd)
             unlink(temporary)
             InterruptCleanup.unregister(path: temporary)
             throw error
+        }
+        guard close(fd) == 0 else {
+            let err = errorText()
+            unlink(temporary)
+            InterruptCleanup.unregister(path: temporary)
+            throw ToolError("abigen: \(path): cannot write: \(err)")
         }
         return .file(path: target, temporary: temporary)
     }
