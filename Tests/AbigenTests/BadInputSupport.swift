@@ -67,7 +67,17 @@ struct BadInputFixture: Sendable {
     }()
 
     init() throws {
-        dir = try Repo.tempDirectory()
+        // One directory per test process, named by its pid; those of processes that have ended are removed here
+        // (a static fixture has no teardown).
+        let tmp = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("abigen-badinput-") {
+            if let pid = Int32(name.dropFirst("abigen-badinput-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: tmp + name)
+            }
+        }
+        dir = tmp + "abigen-badinput-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let header = """
             struct s { int a; unsigned b:3; unsigned c:5; union { int x; char y; }; int arr[2][3]; };
             enum e { E_ONE = 1 };
