@@ -45,23 +45,53 @@ public struct AbigenCommand: ParsableCommand {
     }
 
     /// Runs the command line, mapping errors to one-line messages and exit statuses (0 ok, 1 check failed, 2 bad input).
-    public static func runMain() -> Never {
+    public static func runMain() async -> Never {
+        OutputFile.reserveStandardDescriptors()
+        signal(SIGPIPE, SIG_IGN)   // a closed pipe is a write error reported as one line, not a silent death
+        let signals = Interrupts.install()
+        defer { withExtendedLifetime(signals) {} }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
-        } catch let e as ToolError {
-            FileHandle.standardError.write(Data((e.message + "\n").utf8))
-            Foundation.exit(e.status)
-        } catch let e as ExitCode {
-            Foundation.exit(e.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { self.exit(withError: error) }
-            FileHandle.standardError.write(Data(("abigen: " + fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
+            fail(error)
         }
     }
+
+    /// Reports an error as one line on standard error (help and version go to standard output) and exits.
+    static func fail(_ error: Error) -> Never {
+        switch error {
+        case let e as ToolError:
+            printError(e.message)
+            Foundation.exit(e.status)
+        case let e as ExitCode:
+            Foundation.exit(e.rawValue)
+        default:
+            break
+        }
+        if exitCode(for: error) == .success {   // --help, --version, `abigen help`
+            do { try OutputFile.writeStandardOutput(Data((fullMessage(for: error) + "\n").utf8)) } catch { fail(error) }
+            Foundation.exit(0)
+        }
+        let message = oneLine(message(for: error))
+        if message.isEmpty { Foundation.exit(exitCode(for: error).rawValue == 0 ? 0 : 2) }
+        printError(message.hasPrefix("abigen: ") ? message : "abigen: " + message + " (see abigen help)")
+        Foundation.exit(2)
+    }
+
+    /// A message on one line: lines joined with "; ", each trimmed.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    /// Writes one line to standard error (nothing else can be done when that fails).
+    static func printError(_ line: String) { OutputFile.writeStandardError(line) }
 }
 
 /// `abigen generate` (the default): Swift, JSON or a report for the headers' ABI.
@@ -83,28 +113,53 @@ struct Generate: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output format: swift, json (the ABI snapshot), markdown (pahole-style tables), svg (byte maps).", valueName: "format"))
     var format: OutputFormat = .swift
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (-: standard output). A regular file is replaced atomically (a symbolic link: its target); a device or FIFO is written to, never replaced.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Render this snapshot file instead of parsing headers.", valueName: "file"))
     var snapshot: String?
 
-    @Option(help: ArgumentHelp("svg: draw a record past its size, e.g. io_uring_sqe=128 to show the SQE128 command area (the io_uring preset does this by default).", valueName: "name=size"))
+    @Option(help: ArgumentHelp("svg: draw a record past its size, e.g. io_uring_sqe=128 to show the SQE128 command area (the io_uring preset does this by default). At most \(Generate.extendLimit) bytes.", valueName: "name=size"))
     var extend: [String] = []
 
     @Flag(help: "Omit the shared ABIField/ABILayout declarations (when another generated file in the module has them).")
     var noSupportTypes = false
 
     @Option(help: ArgumentHelp("Access level of generated declarations: public or internal.", valueName: "level"))
-    var access: String = "public"
+    var access: AccessLevel = .public
+
+    /// The largest `--extend` size (1 MiB): a byte map is drawn byte by byte.
+    static let extendLimit = 1 << 20
 
     func validate() throws {
-        guard access == "public" || access == "internal" else { throw ValidationError("--access must be public or internal") }
+        _ = try extendedSizes()
+    }
+
+    /// `--extend` parsed and checked: record name to size.
+    func extendedSizes() throws -> [String: Int] {
+        var sizes: [String: Int] = source.preset == "io_uring" ? ["io_uring_sqe": 128] : [:]
+        for e in extend {
+            let parts = e.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]) else {
+                throw ToolError("abigen: --extend \(e): expected NAME=SIZE, e.g. io_uring_sqe=128")
+            }
+            guard n > 0, n <= Generate.extendLimit else {
+                throw ToolError("abigen: --extend \(e): the size must be 1 ... \(Generate.extendLimit) (1 MiB)")
+            }
+            sizes[String(parts[0])] = n
+        }
+        return sizes
     }
 
     func run() throws {
         Trace.mark("generate: start")
         defer { Trace.mark("generate: written") }
+        let data = try render()
+        try OutputFile.write(data, to: output)
+    }
+
+    /// The output's bytes.
+    func render() throws -> Data {
         let abi: ABISnapshot
         if let snapshot {
             do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
@@ -112,29 +167,47 @@ struct Generate: ParsableCommand {
             abi = try source.snapshot()
         }
         Trace.mark("generate: parsed")
-        let data: Data
         switch format {
         case .json:
-            data = try abi.jsonData()
+            return try abi.jsonData()
         case .swift:
-            let options = SwiftEmitterOptions(emitSupportTypes: !noSupportTypes, accessLevel: access)
-            data = Data(SwiftEmitter.emit(abi, options: options).utf8)
+            let options = SwiftEmitterOptions(emitSupportTypes: !noSupportTypes, accessLevel: access.rawValue)
+            return Data(SwiftEmitter.emit(abi, options: options).utf8)
         case .markdown:
-            data = Data(LayoutMarkdown.render(abi).utf8)
+            return Data(LayoutMarkdown.render(abi).utf8)
         case .svg:
-            var sizes: [String: Int] = source.preset == "io_uring" ? ["io_uring_sqe": 128] : [:]
-            for e in extend {
-                let parts = e.split(separator: "=")
-                guard parts.count == 2, let n = Int(parts[1]) else { throw ToolError("abigen: --extend \(e): expected NAME=SIZE, e.g. io_uring_sqe=128") }
-                sizes[String(parts[0])] = n
-            }
-            data = Data(LayoutSVG.render(abi, extend: sizes).utf8)
+            return Data(LayoutSVG.render(abi, extend: try extendedSizes()).utf8)
         }
-        try writeOutput(data, to: output)
     }
 }
 
 /// Output formats of `generate`.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case swift, json, markdown, svg
+}
+
+/// Access levels of generated declarations.
+enum AccessLevel: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case `public`, `internal`
+}
+
+extension DiffFormat: ExpressibleByArgument {}
+extension FailOn: ExpressibleByArgument {}
+
+/// SIGINT and SIGTERM: remove registered temporary directories and stop child compilers, then exit 130 or 143.
+enum Interrupts {
+    /// Installs the handlers; the caller keeps the returned sources alive for as long as they should act.
+    static func install() -> [any DispatchSourceSignal] {
+        let queue = DispatchQueue(label: "abigen.signals")
+        return [(SIGINT, Int32(130)), (SIGTERM, Int32(143))].map { signalNumber, status in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler {
+                InterruptCleanup.cleanUp()
+                _exit(status)
+            }
+            source.resume()
+            return source
+        }
+    }
 }

@@ -39,21 +39,55 @@ public struct AbigenConfig: Codable, Sendable {
     /// The files to generate.
     public var outputs: [Output]
 
-    /// Reads and checks a configuration file.
+    /// The keys an output may have.
+    static let outputKeys: Set<String> = ["output", "format", "headers", "header", "include", "preset", "records",
+                                          "macroPrefixes", "target", "kernelTree", "access"]
+
+    /// Reads and checks a configuration file: unknown keys and bad values are errors naming the file and the key.
     public static func load(_ path: String) throws -> AbigenConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("abigen: \(path): cannot read configuration file") }
+        try checkKeys(data, path: path)
+        let c: AbigenConfig
         do {
-            let c = try JSONDecoder().decode(AbigenConfig.self, from: data)
-            if c.outputs.isEmpty { throw ToolError("abigen: \(path): \"outputs\" is empty") }
-            return c
-        } catch let e as ToolError {
-            throw e
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw ToolError("abigen: \(path): missing key \"\(key.stringValue)\"")
-        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.dataCorrupted(ctx) {
-            throw ToolError("abigen: \(path): \(ctx.debugDescription) at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
+            c = try JSONDecoder().decode(AbigenConfig.self, from: data)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            let place = (ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw ToolError("abigen: \(path): missing key \"\(place)\"")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.dataCorrupted(ctx), let DecodingError.valueNotFound(_, ctx) {
+            let place = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            let reason = AbigenCommand.oneLine(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription)
+            throw ToolError("abigen: \(path): \(place.isEmpty ? "" : place + ": ")\(reason)")
         } catch {
-            throw ToolError("abigen: \(path): \(error)")
+            throw ToolError("abigen: \(path): \(AbigenCommand.oneLine("\(error)"))")
+        }
+        if c.outputs.isEmpty { throw ToolError("abigen: \(path): \"outputs\" is empty") }
+        for (i, o) in c.outputs.enumerated() {
+            let place = "\(path): outputs[\(i)]"
+            if let f = o.format, OutputFormat(rawValue: f) == nil {
+                throw ToolError("abigen: \(place): format \"\(f)\" is not one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let a = o.access, AccessLevel(rawValue: a) == nil {
+                throw ToolError("abigen: \(place): access \"\(a)\" is not one of \(AccessLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let p = o.preset, Preset.named(p) == nil {
+                throw ToolError("abigen: \(place): preset \"\(p)\" is not one of io_uring, none")
+            }
+            if o.output.isEmpty { throw ToolError("abigen: \(place): output is empty") }
+        }
+        return c
+    }
+
+    /// Rejects keys the configuration format does not have (a misspelt key would otherwise be ignored).
+    static func checkKeys(_ data: Data, path: String) throws {
+        guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }   // the decoder says why
+        for key in top.keys.sorted() where key != "outputs" {
+            throw ToolError("abigen: \(path): unknown key \"\(key)\" (the top level has only \"outputs\")")
+        }
+        for (i, o) in ((top["outputs"] as? [Any]) ?? []).enumerated() {
+            guard let o = o as? [String: Any] else { continue }
+            for key in o.keys.sorted() where !outputKeys.contains(key) {
+                throw ToolError("abigen: \(path): unknown key \"\(key)\" in outputs[\(i)] (known: \(outputKeys.sorted().joined(separator: ", ")))")
+            }
         }
     }
 
@@ -96,10 +130,29 @@ struct RunConfig: ParsableCommand {
     func run() throws {
         let config = try AbigenConfig.load(file)
         let base = (URL(fileURLWithPath: file).deletingLastPathComponent().path)
-        for o in config.outputs {
-            let command = try Generate.parse(AbigenConfig.arguments(for: o, base: base))
-            try command.run()
-            FileHandle.standardError.write(Data("abigen: wrote \(o.output)\n".utf8))
+        // Render every output, then stage every file, then rename them: nothing is written unless all succeed.
+        var rendered: [(path: String, data: Data)] = []
+        for (i, o) in config.outputs.enumerated() {
+            let arguments = AbigenConfig.arguments(for: o, base: base)
+            let command: Generate
+            do { command = try Generate.parse(arguments) } catch {
+                throw ToolError("abigen: \(file): outputs[\(i)]: \(AbigenCommand.oneLine(Generate.message(for: error)))")
+            }
+            rendered.append((arguments[arguments.count - 1], try command.render()))
         }
+        var staged: [OutputFile.Staged] = []
+        do {
+            for r in rendered { staged.append(try OutputFile.stage(r.data, at: r.path)) }
+        } catch {
+            staged.forEach(OutputFile.discard)
+            throw error
+        }
+        for (r, s) in zip(rendered, staged) {
+            do { try OutputFile.commit(r.data, s) } catch {
+                staged.forEach(OutputFile.discard)
+                throw error
+            }
+        }
+        for o in config.outputs { AbigenCommand.printError("abigen: wrote \(o.output)") }
     }
 }

@@ -4,20 +4,15 @@ import ArgumentParser
 import Foundation
 
 /// Options shared by `diff` and `check`.
-struct DiffOutputOptions: ParsableArguments {
+struct DiffOutputOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Output: text, json (an object with a `changes` array), markdown, or github (Actions annotations).", valueName: "format"))
-    var format: String = "text"
+    var format: DiffFormat = .text
 
     @Option(help: ArgumentHelp("Exit 1 on: breaking (default) or any (breaking or compatible; notes never fail).", valueName: "level"))
-    var failOn: String = "breaking"
+    var failOn: FailOn = .breaking
 
     @Option(help: ArgumentHelp("Accept known changes listed in this file (see Documentation/Suppressions.md); they are shown but do not fail.", valueName: "file"))
     var suppressions: String?
-
-    func validate() throws {
-        guard DiffFormat(rawValue: format) != nil else { throw ValidationError("--format must be one of text, json, markdown, github") }
-        guard FailOn(rawValue: failOn) != nil else { throw ValidationError("--fail-on must be breaking or any") }
-    }
 
     /// Diffs, applies suppressions, prints, and fails with status 1 when asked to.
     func report(old: ABISnapshot, new: ABISnapshot, oldLabel: String, newLabel: String) throws {
@@ -27,15 +22,16 @@ struct DiffOutputOptions: ParsableArguments {
             do { changes = try Suppressions.parse(text, path: path).apply(to: changes) }
             catch let e as Suppressions.ParseError { throw ToolError("abigen: \(e)") }
         }
-        print(DiffReport.render(changes, format: DiffFormat(rawValue: format)!, oldLabel: oldLabel, newLabel: newLabel), terminator: "")
-        if format == "markdown" { print(LayoutMarkdown.changedRecords(changes, old: old, new: new), terminator: "") }
-        let status = FailOn(rawValue: failOn)!.exitStatus(for: changes)
+        var text = DiffReport.render(changes, format: format, oldLabel: oldLabel, newLabel: newLabel)
+        if format == .markdown { text += LayoutMarkdown.changedRecords(changes, old: old, new: new) }
+        try OutputFile.writeStandardOutput(Data(text.utf8))
+        let status = failOn.exitStatus(for: changes)
         if status != 0 { throw ExitCode(status) }
     }
 }
 
 /// `abigen diff OLD NEW`: classified ABI changes between two snapshots or header directories.
-struct Diff: ParsableCommand {
+struct Diff: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
         abstract: "Classify every ABI change between two snapshots or header directories (exit 1 if breaking).",
         discussion: """
@@ -70,19 +66,13 @@ struct Diff: ParsableCommand {
     @OptionGroup var source: HeaderOptions
     @OptionGroup var output: DiffOutputOptions
 
-    func run() throws {
+    func run() async throws {
         // The two sides load (decode or parse) in parallel: a whole-uapi snapshot is 14 MB of JSON.
-        final class Sides: @unchecked Sendable {
-            var snapshots: [Result<ABISnapshot, Error>?] = [nil, nil]
-            let command: Diff
-            init(_ c: Diff) { command = c }
-        }
-        let sides = Sides(self)
-        let paths = [old, new]
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            sides.snapshots[i] = Result { try sides.command.load(paths[i]) }
-        }
-        try output.report(old: try sides.snapshots[0]!.get(), new: try sides.snapshots[1]!.get(), oldLabel: old, newLabel: new)
+        // Each task returns its own snapshot; nothing is shared between them.
+        async let oldSide = load(old)
+        async let newSide = load(new)
+        let (oldSnapshot, newSnapshot) = try await (oldSide, newSide)
+        try output.report(old: oldSnapshot, new: newSnapshot, oldLabel: old, newLabel: new)
     }
 
     /// A side: a snapshot file, a kernel tree, or an include directory.

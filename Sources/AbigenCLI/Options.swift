@@ -62,7 +62,7 @@ public enum BuiltinHeaders {
 }
 
 /// Options shared by every command that reads headers.
-public struct HeaderOptions: ParsableArguments {
+public struct HeaderOptions: ParsableArguments, Sendable {
     public init() {}
 
     @Option(name: .customLong("headers"), help: ArgumentHelp("Include directory searched for the header (repeatable, in order; the system include path still applies after them).", valueName: "dir"))
@@ -97,6 +97,25 @@ public struct HeaderOptions: ParsableArguments {
 
     @Option(name: .customLong("clang-arg"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Extra argument for clang and the probe compiler (repeatable), e.g. --clang-arg=-DFOO.", valueName: "arg"))
     public var clangArguments: [String] = []
+
+    public func validate() throws {
+        _ = try resolvedPreset()
+        for h in headers + preludeHeaders {
+            if let bad = h.unicodeScalars.first(where: { $0 == "\"" || $0 == "\\" || $0.properties.generalCategory == .control }) {
+                let what = bad == "\"" ? "a quote" : bad == "\\" ? "a backslash" : "a control character"
+                throw ToolError("abigen: header \(h.debugDescription): a header path cannot contain \(what)")
+            }
+            if h.isEmpty { throw ToolError("abigen: empty header path") }
+            if h.contains("*") || h.contains("?") { continue }
+            // The first include directory that has the name decides, as for #include.
+            for dir in includeDirectories {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: dir + "/" + h, isDirectory: &isDir) else { continue }
+                if isDir.boolValue { throw ToolError("abigen: header \(h): \(dir)/\(h) is a directory, not a header file") }
+                break
+            }
+        }
+    }
 
     /// The preset, or a validation error naming the choices.
     func resolvedPreset() throws -> Preset {
@@ -165,28 +184,5 @@ public struct HeaderOptions: ParsableArguments {
         do { s = try Frontend.parse(options) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
         s.includeDirectories = includeDirectories
         return s
-    }
-}
-
-/// Writes `data` to `path` atomically (temporary file in the same directory, then rename), or to stdout for `-`/nil.
-func writeOutput(_ data: Data, to path: String?) throws {
-    guard let path, path != "-" else {
-        FileHandle.standardOutput.write(data)
-        return
-    }
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent().path
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-        throw ToolError("abigen: \(path): directory \(dir) does not exist")
-    }
-    let tmp = dir + "/.\(url.lastPathComponent).abigen-\(getpid()).tmp"
-    guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-        throw ToolError("abigen: \(path): cannot write \(tmp)")
-    }
-    guard rename(tmp, path) == 0 else {
-        let err = String(cString: strerror(errno))
-        unlink(tmp)
-        throw ToolError("abigen: \(path): cannot rename temporary file into place: \(err)")
     }
 }

@@ -64,7 +64,7 @@ struct Verify: ParsableCommand {
         } catch let e as VerifyError {
             throw ToolError("abigen: verify: \(e)")
         }
-        print(report.text, terminator: "")
+        try OutputFile.writeStandardOutput(Data(report.text.utf8))
         if !report.ok { throw ExitCode(1) }
     }
 

@@ -1,2 +1,2 @@
 import AbigenCLI
-AbigenCommand.runMain()
+await AbigenCommand.runMain()

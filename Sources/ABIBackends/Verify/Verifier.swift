@@ -1,5 +1,6 @@
 import ABIModel
 import Foundation
+import Synchronization
 
 /// How `abigen verify` compiles its probe.
 public struct VerifyOptions: Sendable {
@@ -36,7 +37,8 @@ public enum VerifyError: Error, CustomStringConvertible, Sendable {
     /// The compiler was not found on `PATH` (or the path is not executable).
     case compilerNotFound(String)
     /// The probe did not compile for a reason outside any single check (a header error, a missing header,
-    /// a bad flag): the compiler's first error line, and the probe that was kept for inspection.
+    /// a bad flag): the compiler's first error line, and the probe when it was kept (``VerifyOptions/keepProbe``;
+    /// empty otherwise).
     case compileFailed(firstError: String, probePath: String)
     /// The probe directory could not be written.
     case cannotWriteProbe(path: String, reason: String)
@@ -47,9 +49,10 @@ public enum VerifyError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .compilerNotFound(let c):
-            return "C compiler '\(c)' not found: install it or pass another with --compiler"
+            return "C compiler '\(c)' not found: install it or pass another with --cc"
         case let .compileFailed(firstError, probePath):
-            return "the C probe does not compile: \(firstError) (probe kept at \(probePath); check the include directories and headers)"
+            let kept = probePath.isEmpty ? "keep the probe with --keep-probe DIR" : "probe kept at \(probePath)"
+            return "the C probe does not compile: \(firstError) (\(kept); check the include directories and headers)"
         case let .cannotWriteProbe(path, reason):
             return "cannot write the C probe to \(path): \(reason)"
         case let .unreadableObject(path, reason):
@@ -178,10 +181,10 @@ public enum Verifier {
                 // A field that does not compile (misnamed, wrong type spelling) is one mismatch, not one per check.
                 let failedKey = [ABIProperty.offset, .bitOffset, .fieldSize, .elementSize, .signedness]
                     .map { CheckKey(s, $0) }.first { m.failedChecks[$0] != nil }
-                if let failedKey {
+                if let error = failedKey.flatMap({ m.failedChecks[$0] }) {
                     let place = f.isBitfield ? "bitfield at bit \(f.bitOffset.map(String.init) ?? "?")" : "field at offset \(f.offset)"
                     out.append(Mismatch(subject: subject, field: f.name, property: .compiles, snapshot: place,
-                                        compiler: m.failedChecks[failedKey]!))
+                                        compiler: error))
                     continue
                 }
                 if f.isBitfield {
@@ -252,8 +255,14 @@ public enum Verifier {
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw VerifyError.cannotWriteProbe(path: dir, reason: "\(error)")
         }
-        var keep = options.keepProbe
-        defer { if !keep { try? fm.removeItem(atPath: dir) } }
+        let keep = options.keepProbe
+        if !keep { InterruptCleanup.register(path: dir) }
+        defer {
+            if !keep {
+                InterruptCleanup.remove(dir)
+                InterruptCleanup.unregister(path: dir)
+            }
+        }
 
         let includeDirs = options.includeDirectories ?? snapshot.includeDirectories
         var baseArgs = ["-w", "-std=gnu11"]
@@ -309,28 +318,24 @@ public enum Verifier {
                 let diagnostics = parseDiagnostics(output)
                 let (attributed, allAttributed) = attribute(diagnostics, source: source, lineKeys: probe.lineKeys)
                 guard round < 10, !attributed.isEmpty, allAttributed else {
-                    keep = true
                     let first = diagnostics.first(where: \.isError)?.text
                         ?? output.split(separator: "\n").first.map(String.init)
                         ?? "\(compilerName) exited with status \(status) and no message"
-                    throw VerifyError.compileFailed(firstError: first, probePath: source)
+                    throw VerifyError.compileFailed(firstError: first, probePath: keep ? source : "")
                 }
                 for (key, message) in attributed where failed[key] == nil { failed[key] = message }
             }
             let elf: ELFFile
             do { elf = try ELFFile(path: object) } catch {
-                keep = true
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             machine = elf.machine
             let words: [UInt64]
             do { words = try elf.contents(of: ProbeBuilder.valuesSymbol).littleEndianWords() } catch {
-                keep = true
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             guard words.count == probe.checks.count + 2, words[0] == ProbeBuilder.magic,
                   words[1] == UInt64(probe.checks.count) else {
-                keep = true
                 throw VerifyError.unreadableObject(path: object, reason: "\(ProbeBuilder.valuesSymbol) holds \(words.count) words, "
                     + "expected the magic word, the count and \(probe.checks.count) values")
             }
@@ -338,7 +343,6 @@ public enum Verifier {
             for b in probe.bitfields {
                 let bytes: [UInt8]
                 do { bytes = try elf.contents(of: b.symbol) } catch {
-                    keep = true
                     throw VerifyError.unreadableObject(path: object, reason: "\(error)")
                 }
                 var first: Int?, count = 0
@@ -396,9 +400,10 @@ public enum Verifier {
             }
             if let v = int(CheckKey(.constant(ci), .constantSize)) { s.constants[ci].size = v }
             if let v = signed { s.constants[ci].signed = v }
-            if let tag = s.constants[ci].enumName, s.constants[ci].enumType != nil {
-                if let v = int(CheckKey(.enumeration(tag), .enumSize)) { s.constants[ci].enumType!.size = v }
-                if let v = bool(CheckKey(.enumeration(tag), .enumSignedness)) { s.constants[ci].enumType!.signed = v }
+            if let tag = s.constants[ci].enumName, var et = s.constants[ci].enumType {
+                if let v = int(CheckKey(.enumeration(tag), .enumSize)) { et.size = v }
+                if let v = bool(CheckKey(.enumeration(tag), .enumSignedness)) { et.signed = v }
+                s.constants[ci].enumType = et
             }
         }
         return s
@@ -479,8 +484,15 @@ public enum Verifier {
         p.standardOutput = handle
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
+        // The compiler's own temporary files go beside the log (the probe directory), so they go with it.
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = (log as NSString).deletingLastPathComponent
+        p.environment = environment
         do { try p.run() } catch { throw VerifyError.compilerNotFound(executable) }
+        let pid = p.processIdentifier
+        InterruptCleanup.register(child: pid)
         p.waitUntilExit()
+        InterruptCleanup.unregister(child: pid)
         return p.terminationStatus
     }
 
@@ -494,5 +506,49 @@ public enum Verifier {
             if fm.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
+    }
+}
+
+/// Temporary files, directories and child processes that must not outlive an interrupted run: `abigen verify`'s
+/// probe directory and its compiler, a half-written output file. The command line's SIGINT/SIGTERM handlers call ``cleanUp()`` before exiting.
+public enum InterruptCleanup {
+    /// What is registered now.
+    struct State: Sendable {
+        var paths: Set<String> = []
+        var children: Set<Int32> = []
+    }
+    private static let state = Mutex(State())
+
+    /// Registers a file or directory (a whole tree) to remove if the process is interrupted.
+    public static func register(path: String) { state.withLock { _ = $0.paths.insert(path) } }
+    /// Forgets a path (removed, renamed into place, or handed to the user).
+    public static func unregister(path: String) { state.withLock { _ = $0.paths.remove(path) } }
+    /// Registers a running child process (the leader of its own process group, as Foundation starts children)
+    /// to kill with its group if the process is interrupted.
+    public static func register(child pid: Int32) { state.withLock { _ = $0.children.insert(pid) } }
+    /// Forgets a child process that has exited.
+    public static func unregister(child pid: Int32) { state.withLock { _ = $0.children.remove(pid) } }
+
+    /// Terminates the registered children and removes the registered paths.
+    public static func cleanUp() {
+        let now = state.withLock { s in
+            defer { s = State() }
+            return s
+        }
+        for pid in now.children.sorted() {
+            if killpg(pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
+        }
+        for path in now.paths.sorted() { remove(path) }
+    }
+
+    /// Removes a file or directory tree, retrying while a dying child may still be writing into it.
+    static func remove(_ dir: String) {
+        let fm = FileManager.default
+        for attempt in 0..<20 {
+            try? fm.removeItem(atPath: dir)
+            var st = stat()
+            if lstat(dir, &st) != 0 { return }
+            if attempt > 0 { usleep(50_000) }
+        }
     }
 }
