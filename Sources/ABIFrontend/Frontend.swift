@@ -38,9 +38,13 @@ public struct ParseOptions: Sendable {
         var args = ["-x", "c", "-std=gnu11", "-w", "-ferror-limit=0"]
         if let target { args += ["-target", target] }
         for dir in includeDirectories { args += ["-I", dir] }
-        // The target's own headers (multiarch, cross), after the system directories; clang drops the
-        // duplicate when it searches them already.
-        for dir in SearchPath.targetDirectories(target: target) { args += ["-idirafter", dir] }
+        // The target's own headers (multiarch, cross), after the system directories. A directory the
+        // user already gave is not repeated: clang would demote it to a system directory, which changes
+        // which file an #include names and hides the selected headers' declarations.
+        let given = Set(includeDirectories.map(realPath))
+        for dir in SearchPath.targetDirectories(target: target) where !given.contains(realPath(dir)) {
+            args += ["-idirafter", dir]
+        }
         return args + extraArguments
     }
 }
