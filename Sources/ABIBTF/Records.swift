@@ -187,10 +187,13 @@ struct Flattener {
         self.canonicalContext = canonicalContext ?? recordName
     }
 
-    mutating func walk(_ id: UInt32, baseBits: Int, prefix: String, anonPath: [Int], indexPath: [Int], builder: inout Builder, depth: Int) throws {
+    /// `anonStart`: anonymous members already numbered at this level (a named member of unnamed type continues
+    /// the numbering of the level that holds it, as the libclang frontend does, so every path is unique).
+    mutating func walk(_ id: UInt32, baseBits: Int, prefix: String, anonPath: [Int], indexPath: [Int], builder: inout Builder, depth: Int,
+                       anonStart: Int = 0) throws {
         guard depth < Builder.maxDepth else { throw builder.tooDeep(id) }
         let ty = builder.t(id)
-        var anonCount = 0
+        var anonCount = anonStart
         for (index, m) in builder.file.members(of: id).enumerated() {
             builder.produced += 1
             guard builder.produced <= Builder.maxEntries else {
@@ -246,8 +249,10 @@ struct Flattener {
             if unnamedRecord {
                 var inner = Flattener(recordName: recordName, recordCName: recordCName, canonicalContext: canonicalContext)
                 try inner.walk(canonID, baseBits: offsetBits, prefix: fullName + ".", anonPath: anonPath, indexPath: indexPath,
-                               builder: &builder, depth: depth + 1)
+                               builder: &builder, depth: depth + 1, anonStart: anonCount)
                 fields += inner.fields
+                anonCount += inner.anonymous.filter { $0.path.count == anonPath.count + 1 }.count
+                anonymous += inner.anonymous
                 unsupported += inner.unsupported
                 elementRecords += inner.elementRecords
             }

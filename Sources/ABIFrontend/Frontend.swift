@@ -705,9 +705,11 @@ struct RecordLayout {
     /// Element records of array members of anonymous record type, by member name (named later).
     var elements: [(field: String, record: Record)] = []
 
+    /// `anonStart`: anonymous members already numbered at this level (a named member of unnamed type
+    /// continues the numbering of the level that holds it, so every path in a record is unique).
     mutating func walk(_ type: ClangType, baseBits: Int, prefix: String, anonPath: [Int], indexPath: [Int],
-                       recordName: String, unsupported: inout [Unsupported]) {
-        var anonCount = 0
+                       recordName: String, unsupported: inout [Unsupported], anonStart: Int = 0) {
+        var anonCount = anonStart
         for (index, f) in type.fields.enumerated() {
             let name = f.spelling
             let ftype = f.type
@@ -745,9 +747,12 @@ struct RecordLayout {
             if canon.kind == CXType_Record && (canon.declaration.isAnonymous || canon.declaration.spelling.isEmpty) {
                 var inner = RecordLayout(outerCName: outerCName, insideElement: insideElement)
                 inner.walk(canon, baseBits: offsetBits, prefix: fullName + ".", anonPath: anonPath, indexPath: indexPath,
-                           recordName: recordName, unsupported: &unsupported)
+                           recordName: recordName, unsupported: &unsupported, anonStart: anonCount)
                 fields += inner.fields
                 elements += inner.elements
+                // Its anonymous members belong to this record too (fields name them by path).
+                anonCount += inner.anonymous.filter { $0.path.count == anonPath.count + 1 }.count
+                anonymous += inner.anonymous
             }
             // An array of an unnamed record type: its element becomes a record of its own.
             if let dims = fieldType.arrayDimensions, let element = anonymousElement(ftype) {

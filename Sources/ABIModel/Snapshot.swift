@@ -118,7 +118,9 @@ public struct Record: Codable, Sendable, Equatable {
 /// SQE's sixth anonymous member (bindgen's `__bindgen_anon_6`), `[1, 1]` the first anonymous
 /// member inside that one. Numbers count anonymous members only, from 1, in declaration order,
 /// within their immediate parent; `fieldIndexes` count all fields of the parent from 0
-/// (Swift's importer names the member `__Anonymous_field12` after that index).
+/// (Swift's importer names the member `__Anonymous_field12` after that index). Anonymous members
+/// inside a named member of unnamed type (`struct { union { … }; } tx;`) continue the numbering of
+/// the level that holds `tx`, so that every path in a record is unique.
 public struct AnonymousMember: Codable, Sendable, Equatable {
     /// Anonymous-member numbers from the record inwards (1-based).
     public var path: [Int]

@@ -264,9 +264,7 @@ struct SnapshotValidator {
         if let p = f.anonymousPath {
             guard !p.isEmpty else { throw fail("\(at): anonymousPath is empty") }
             if let n = p.first(where: { $0 < 1 }) { throw fail("\(at): anonymousPath number \(n) is less than 1") }
-            // The frontend numbers anonymous members inside a named member of unnamed type without listing them
-            // (bpf_link_info.iter.map: [1, 1]); the outermost number must name one.
-            guard anonymous.contains(p) || anonymous.contains([p[0]]) else {
+            guard anonymous.contains(p) else {
                 throw fail("\(at): anonymousPath \(p.map(String.init).joined(separator: ".")) names no anonymous member")
             }
         }

@@ -238,13 +238,13 @@ struct FrontendErrorTests {
         try fails(["--headers", "/usr/include", "--header", "linux/types.h", "--target", "nonsense-triple"], mentioning: "--target nonsense-triple")
     }
     @Test("a --header that is a directory") func directory() throws {
-        try fails(["--headers", "/usr/include", "--header", "linux"], mentioning: "linux: is a directory")
+        try fails(["--headers", "/usr/include", "--header", "linux"], mentioning: "/usr/include/linux is a directory")
     }
     @Test("a --header with a double quote (the file exists)") func quote() throws {
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "struct q { int a; };\n".write(toFile: dir + "/a\"b.h", atomically: true, encoding: .utf8)
-        try fails(["--headers", dir, "--header", "a\"b.h"], mentioning: "a\"b.h")
+        try fails(["--headers", dir, "--header", "a\"b.h"], mentioning: "cannot contain a quote")
     }
     @Test("a --header with a line break") func newline() throws {
         try fails(["--headers", "/usr/include", "--header", "linux/types.h\nx.h"], mentioning: "linux/types.h\\nx.h")
