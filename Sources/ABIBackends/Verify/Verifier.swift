@@ -8,7 +8,8 @@ public struct VerifyOptions: Sendable {
     public var compiler: String?
     /// A target triple passed as `-target` (cross-compiling; nothing is run); nil: the host.
     public var target: String?
-    /// Include directories (`-I`, in order); nil: the snapshot's ``ABISnapshot/includeDirectories``.
+    /// Include directories (`-I`, in order); nil: the snapshot's ``ABISnapshot/includeDirectories``, which only a
+    /// snapshot you made yourself should decide (the command line always passes the user's `--headers`).
     public var includeDirectories: [String]?
     /// Further compiler flags, after the `-I` directories (e.g. `-nostdinc`, `-ffreestanding`, more `-I`).
     public var extraFlags: [String]
