@@ -180,12 +180,18 @@ public final class IoUringRing {
 
     /// Prepares the next request in a fresh zeroed ``SubmissionQueueEntry`` and copies it into the
     /// ring; false (and `body` is not called) when the submission queue is full. If `body` throws,
-    /// nothing is queued.
+    /// nothing is queued. If `body` itself filled the last free slot (a nested `prepare` or
+    /// `enqueue`), nothing is queued either and the result is false. Replacing the request with a
+    /// 128-byte one (``SubmissionQueueEntry/init(size:)``) on a 64-byte ring traps, as its second
+    /// half would be lost; ``enqueue(_:)`` throws for that instead.
     public func prepare<E: Error>(_ body: (inout SubmissionQueueEntry) throws(E) -> Void) throws(E) -> Bool {
         precondition(!preparingCell.pointee, "IoUringRing: prepare called from inside prepareInPlace")
         guard hasRoom(localTail) else { return false }
         var entry = SubmissionQueueEntry(size: sqeSize)
         try body(&entry)
+        precondition(entry.size <= sqeSize, "IoUringRing.prepare: a 128-byte request does not fit a 64-byte SQE ring")
+        // `body` may have queued requests itself: the slot counted above may be gone.
+        guard hasRoom(localTail) else { return false }
         store(entry)
         return true
     }
