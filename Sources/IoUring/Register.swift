@@ -116,9 +116,10 @@ extension IoUringRing {
         reg.addr = target
         reg.fd = -1
         let ts = timeout.map(KernelTimespec.init) ?? KernelTimespec(seconds: -1, nanoseconds: -1)
-        withUnsafeBytes(of: ts) { tsBytes in
-            reg.timeout = tsBytes.loadUnaligned(as: InlineArray<16, UInt8>.self)
-        }
+        // Stored at the generated offset of `timeout`, whether the generated field is raw bytes or a
+        // generated `__kernel_timespec` (when the generated file includes linux/time_types.h).
+        let tsOffset = io_uring_sync_cancel_reg.offset(of: "timeout") ?? 16
+        withUnsafeMutableBytes(of: &reg.storage) { $0.storeBytes(of: ts, toByteOffset: tsOffset, as: KernelTimespec.self) }
         let r = withUnsafeBytes(of: &reg.storage) { ciouring_register(fd, io_uring_register_op.IORING_REGISTER_SYNC_CANCEL.rawValue, $0.baseAddress, 1) }
         guard r >= 0 else { throw .system(call: "io_uring_register(IORING_REGISTER_SYNC_CANCEL)", errno: -r) }
     }
