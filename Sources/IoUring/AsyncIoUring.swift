@@ -50,8 +50,9 @@ public final class AsyncIoUring: Sendable {
     deinit { shutdown() }
 
     /// Submits `request` and returns its completion (a negative `res` is the kernel's errno, not a
-    /// throw). Throws ECANCELED when the ring is shut down. Memory the request names must stay valid
-    /// until this returns; ``read(fd:count:offset:)`` manages that for you.
+    /// throw). Throws ECANCELED when the ring is shut down, EINVAL for a request with
+    /// ``SQEFlags/ioLink``, ``SQEFlags/ioHardlink`` or ``SQEFlags/cqeSkipSuccess``. Memory the request
+    /// names must stay valid until this returns; ``read(fd:count:offset:)`` manages that for you.
     public func submit(_ request: SubmissionQueueEntry) async throws -> CompletionQueueEntry {
         try await submit(request, keeping: nil)
     }
