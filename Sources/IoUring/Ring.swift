@@ -305,20 +305,24 @@ public final class IoUringRing {
                                     flags: slot.load(fromByteOffset: o.flags, as: UInt32.self), extra: extra)
     }
 
-    /// Calls `body` with every completion ready now, in ring order, and frees their slots at once
-    /// (`io_uring_for_each_cqe` + `io_uring_cq_advance`); returns how many there were.
+    /// Calls `body` with every completion ready now, in ring order (`io_uring_for_each_cqe` +
+    /// `io_uring_cq_advance`); returns how many it passed to `body`. Each slot is freed before
+    /// `body` sees its copy, so a `body` that takes completions itself (``popCompletion()``, a nested
+    /// reap, a wait) gets the following ones, never one twice.
     @inlinable @discardableResult
     public func reapCompletions<E: Error>(_ body: (CompletionQueueEntry) throws(E) -> Void) throws(E) -> Int {
-        let head = cqHead.load(as: UInt32.self)
         let tail = ciouring_load_acquire(cqTail)
-        var position = head
-        defer { if position != head { ciouring_store_release(cqHead, position) } }
-        while position != tail {
-            let c = readCompletion(position)
-            position &+= 1
+        var count = 0
+        while true {
+            // Our own CQ head, re-read: `body` may have moved it.
+            let head = cqHead.load(as: UInt32.self)
+            guard Int32(bitPattern: tail &- head) > 0 else { break }
+            let c = readCompletion(head)
+            ciouring_store_release(cqHead, head &+ 1)
+            count &+= 1
             try body(c)
         }
-        return Int(tail &- head)
+        return count
     }
 
     /// Takes every completion that is ready now, in ring order.

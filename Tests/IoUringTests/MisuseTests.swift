@@ -113,3 +113,21 @@ struct MisuseTests {
         #expect(try await ring.nop().res == 0)
     }
 }
+
+@Suite("Misuse in safe code: completions")
+struct CompletionMisuseTests {
+    @Test("a reapCompletions body that takes completions itself sees each one once, never twice")
+    func reentrantReap() throws {
+        guard let ring = try openRing(entries: 8) else { return }
+        for i in 1...5 { #expect(ring.prepare { $0.prepareNop(userData: UInt64(i)) }) }
+        _ = try ring.wait(for: 5, timeout: .seconds(5))
+        var seen: [UInt64] = []
+        let passed = ring.reapCompletions { c in
+            seen.append(c.userData)
+            if let next = ring.popCompletion() { seen.append(next.userData) }
+        }
+        #expect(seen == [1, 2, 3, 4, 5])
+        #expect(passed == 3)
+        #expect(ring.popCompletion() == nil)
+    }
+}
