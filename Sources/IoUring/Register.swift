@@ -80,9 +80,11 @@ extension IoUringRing {
         registeredBufferLength = size
     }
 
-    /// Unregisters and frees the ring's registered buffers.
+    /// Unregisters and frees the ring's registered buffers; EBUSY from inside a
+    /// ``withRegisteredBuffer(_:_:)`` body, whose pointer would dangle.
     public func unregisterBuffers() throws(IoUringError) {
         guard let b = registeredBuffers else { return }
+        guard registeredBufferLoans == 0 else { throw .system(call: "io_uring_register(IORING_UNREGISTER_BUFFERS)", errno: EBUSY) }
         _ = try register(.IORING_UNREGISTER_BUFFERS, nil, 0, name: "IORING_UNREGISTER_BUFFERS")
         munmap(b.baseAddress, b.count)
         registeredBuffers = nil
@@ -93,6 +95,8 @@ extension IoUringRing {
     public func withRegisteredBuffer<R>(_ index: Int, _ body: (UnsafeMutableRawBufferPointer?) throws -> R) rethrows -> R {
         guard let b = registeredBuffers, let base = b.baseAddress, index >= 0, registeredBufferSize > 0,
               index < b.count / registeredBufferSize else { return try body(nil) }
+        registeredBufferLoans += 1
+        defer { registeredBufferLoans -= 1 }
         return try body(UnsafeMutableRawBufferPointer(start: base + index * registeredBufferSize, count: registeredBufferLength))
     }
 

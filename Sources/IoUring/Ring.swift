@@ -61,6 +61,8 @@ public final class IoUringRing {
     var registeredBuffers: UnsafeMutableRawBufferPointer?
     var registeredBufferSize = 0
     var registeredBufferLength = 0
+    /// How many ``withRegisteredBuffer(_:_:)`` bodies are running (the buffers may not go meanwhile).
+    var registeredBufferLoans = 0
 
     /// Sets up a ring of `entries` SQEs with `flags`; throws the errno of the failing call
     /// (ENOSYS or EPERM when this kernel or its configuration refuses io_uring).

@@ -131,3 +131,23 @@ struct CompletionMisuseTests {
         #expect(ring.popCompletion() == nil)
     }
 }
+
+@Suite("Misuse in safe code: registered buffers")
+struct BufferMisuseTests {
+    @Test("unregistering the buffers from inside withRegisteredBuffer is EBUSY: the body's buffer stays mapped")
+    func unregisterWhileBorrowed() throws {
+        guard let ring = try openRing(entries: 4) else { return }
+        try ring.registerBuffers(count: 1, size: 4096)
+        let wrote: Bool = ring.withRegisteredBuffer(0) { buffer in
+            guard let buffer else { return false }
+            #expect(throws: IoUringError.system(call: "io_uring_register(IORING_UNREGISTER_BUFFERS)", errno: EBUSY)) {
+                try ring.unregisterBuffers()
+            }
+            buffer.storeBytes(of: UInt64(0x5A5A), toByteOffset: 0, as: UInt64.self)
+            return buffer.load(as: UInt64.self) == 0x5A5A
+        }
+        #expect(wrote)
+        try ring.unregisterBuffers()
+        #expect(ring.withRegisteredBuffer(0) { $0 == nil })
+    }
+}
