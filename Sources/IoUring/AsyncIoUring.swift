@@ -50,8 +50,9 @@ public final class AsyncIoUring: Sendable {
     deinit { shutdown() }
 
     /// Submits `request` and returns its completion (a negative `res` is the kernel's errno, not a
-    /// throw). Throws ECANCELED when the ring is shut down. Memory the request names must stay valid
-    /// until this returns; ``read(fd:count:offset:)`` manages that for you.
+    /// throw). Throws ECANCELED when the ring is shut down, EINVAL for a request with
+    /// ``SQEFlags/ioLink``, ``SQEFlags/ioHardlink`` or ``SQEFlags/cqeSkipSuccess``. Memory the request
+    /// names must stay valid until this returns; ``read(fd:count:offset:)`` manages that for you.
     public func submit(_ request: SubmissionQueueEntry) async throws -> CompletionQueueEntry {
         try await submit(request, keeping: nil)
     }
@@ -182,11 +183,7 @@ final class AsyncRingShared: Sendable {
         }
         if case .submit(let id, _, let waiter, _)? = cancelled {
             // Never reached the kernel: answer as the kernel answers a cancelled request.
-            let c = CompletionQueueEntry(userData: id, res: -ECANCELED, flags: 0)
-            switch waiter {
-            case .single(let continuation): continuation.resume(returning: c)
-            case .stream(let stream): stream.yield(c); stream.finish()
-            }
+            AsyncRingDriver.resume(waiter, with: CompletionQueueEntry(userData: id, res: -ECANCELED, flags: 0))
         }
         if case .submit(_, _, let waiter, _)? = rejected {
             waiter.fail(IoUringError.system(call: "AsyncIoUring.submit", errno: ECANCELED))
@@ -262,19 +259,27 @@ final class AsyncRingDriver: @unchecked Sendable {
         var inbox: [AsyncRingMessage] = []
         inbox.reserveCapacity(64)
         while true {
-            // Take what the tasks queued.
+            // Take what the tasks queued: cancels and shutdown act at once, submissions wait in the backlog.
             shared.state.withLock { s in
                 swap(&inbox, &s.inbox)
             }
-            if !inbox.isEmpty {
-                backlog.append(contentsOf: inbox)
-                inbox.removeAll(keepingCapacity: true)
+            for (i, message) in inbox.enumerated() {
+                do throws(IoUringError) {
+                    try handle(message)
+                } catch {
+                    backlog.append(contentsOf: inbox[(i + 1)...])   // run() fails their waiters
+                    throw error
+                }
             }
+            inbox.removeAll(keepingCapacity: true)
             try drainBacklog()
             if closing && inFlight.isEmpty && !wakeArmed { return }
             if !wakeArmed && !closing { try armWake() }
-            // Sleep only when nothing is queued; a task that queues after this sees `sleeping` and writes the eventfd.
-            let sleep: Bool = backlogHead == backlog.count && shared.state.withLock { s in
+            // Sleep when no submission can move (none waiting, or as many in flight as the CQ holds):
+            // a completion or a task's message (the eventfd) wakes us. A task that queues after
+            // this sees `sleeping` and writes the eventfd.
+            let blocked = backlogHead == backlog.count || inFlight.count >= capacity
+            let sleep: Bool = blocked && shared.state.withLock { s in
                 if s.inbox.isEmpty { s.sleeping = true }
                 return s.sleeping
             }
@@ -289,38 +294,68 @@ final class AsyncRingDriver: @unchecked Sendable {
         }
     }
 
+    static let refused = IoUringError.system(call: "AsyncIoUring.submit", errno: ECANCELED)
+
+    /// Acts on one message from a task. Submissions queue behind each other in the backlog, but a
+    /// cancel or a shutdown never waits behind them: it acts on the backlog and the ring at once.
+    func handle(_ message: AsyncRingMessage) throws(IoUringError) {
+        switch message {
+        case .submit(_, _, let waiter, _):
+            if closing { waiter.fail(Self.refused) } else { backlog.append(message) }
+        case .cancel(let id):
+            if inFlight[id] != nil {
+                try push { $0.prepareCancel(target: id, userData: Self.cancelTag) }
+            } else if let i = backlog[backlogHead...].firstIndex(where: { if case .submit(id, _, _, _) = $0 { true } else { false } }),
+                      case .submit(_, _, let waiter, _) = backlog[i] {
+                // Not yet in the kernel: answer as the kernel answers a cancelled request.
+                backlog.remove(at: i)
+                Self.resume(waiter, with: CompletionQueueEntry(userData: id, res: -ECANCELED, flags: 0))
+            }
+        case .shutdown:
+            guard !closing else { return }
+            closing = true
+            for case .submit(_, _, let waiter, _) in backlog[backlogHead...] { waiter.fail(Self.refused) }
+            backlog.removeAll()
+            backlogHead = 0
+            // ANY matches every request, ALL cancels every match (ANY alone cancels only the first).
+            try push { $0.prepareCancel(target: 0, flags: IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL, userData: Self.cancelTag) }
+        }
+    }
+
+    static func resume(_ waiter: AsyncRingWaiter, with c: CompletionQueueEntry) {
+        switch waiter {
+        case .single(let continuation): continuation.resume(returning: c)
+        case .stream(let stream): stream.yield(c); stream.finish()
+        }
+    }
+
+    /// Moves waiting submissions into the ring while fewer than ``capacity`` are in flight.
     func drainBacklog() throws(IoUringError) {
-        while backlogHead < backlog.count {
-            let message = backlog[backlogHead]
-            switch message {
-            case .submit(let id, var request, let waiter, let owner):
-                if closing {
-                    waiter.fail(IoUringError.system(call: "AsyncIoUring.submit", errno: ECANCELED))
-                } else {
-                    guard inFlight.count < capacity else { return }
-                    request.userData = id
-                    if request.size > ring.sqeSize {
-                        waiter.fail(IoUringError.payloadTooLarge(size: request.commandAreaSize, capacity: ring.sqeSize - io_uring_sqe.cmd_offset))
-                    } else {
-                        while try !ring.enqueue(request) { try ring.submit() }
-                        inFlight[id] = (waiter, owner)
-                    }
-                }
-            case .cancel(let id):
-                if inFlight[id] != nil {
-                    try push { $0.prepareCancel(target: id, userData: Self.cancelTag) }
-                }
-            case .shutdown:
-                if !closing {
-                    closing = true
-                    try push { $0.prepareCancel(target: 0, flags: IORING_ASYNC_CANCEL_ANY, userData: Self.cancelTag) }
-                }
+        while backlogHead < backlog.count && inFlight.count < capacity {
+            guard case .submit(let id, var request, let waiter, let owner) = backlog[backlogHead] else {
+                backlogHead += 1
+                continue
             }
             backlogHead += 1
+            request.userData = id
+            if request.size > ring.sqeSize {
+                waiter.fail(IoUringError.payloadTooLarge(size: request.commandAreaSize, capacity: ring.sqeSize - io_uring_sqe.cmd_offset))
+            } else if !request.flags.isDisjoint(with: Self.refusedFlags) {
+                // A link would chain to another task's request; a skipped completion would never resume the task.
+                waiter.fail(IoUringError.system(call: "AsyncIoUring.submit (IOSQE_IO_LINK, IO_HARDLINK or CQE_SKIP_SUCCESS)", errno: EINVAL))
+            } else {
+                while try !ring.enqueue(request) { try ring.submit() }
+                inFlight[id] = (waiter, owner)
+            }
         }
-        backlog.removeAll(keepingCapacity: true)
-        backlogHead = 0
+        if backlogHead == backlog.count {
+            backlog.removeAll(keepingCapacity: true)
+            backlogHead = 0
+        }
     }
+
+    /// Flags a request through ``AsyncIoUring`` may not carry.
+    static let refusedFlags: SQEFlags = [.ioLink, .ioHardlink, .cqeSkipSuccess]
 
     func complete(_ c: CompletionQueueEntry) throws(IoUringError) {
         switch c.userData {

@@ -80,9 +80,11 @@ extension IoUringRing {
         registeredBufferLength = size
     }
 
-    /// Unregisters and frees the ring's registered buffers.
+    /// Unregisters and frees the ring's registered buffers; EBUSY from inside a
+    /// ``withRegisteredBuffer(_:_:)`` body, whose pointer would dangle.
     public func unregisterBuffers() throws(IoUringError) {
         guard let b = registeredBuffers else { return }
+        guard registeredBufferLoans == 0 else { throw .system(call: "io_uring_register(IORING_UNREGISTER_BUFFERS)", errno: EBUSY) }
         _ = try register(.IORING_UNREGISTER_BUFFERS, nil, 0, name: "IORING_UNREGISTER_BUFFERS")
         munmap(b.baseAddress, b.count)
         registeredBuffers = nil
@@ -93,6 +95,8 @@ extension IoUringRing {
     public func withRegisteredBuffer<R>(_ index: Int, _ body: (UnsafeMutableRawBufferPointer?) throws -> R) rethrows -> R {
         guard let b = registeredBuffers, let base = b.baseAddress, index >= 0, registeredBufferSize > 0,
               index < b.count / registeredBufferSize else { return try body(nil) }
+        registeredBufferLoans += 1
+        defer { registeredBufferLoans -= 1 }
         return try body(UnsafeMutableRawBufferPointer(start: base + index * registeredBufferSize, count: registeredBufferLength))
     }
 
@@ -116,9 +120,10 @@ extension IoUringRing {
         reg.addr = target
         reg.fd = -1
         let ts = timeout.map(KernelTimespec.init) ?? KernelTimespec(seconds: -1, nanoseconds: -1)
-        withUnsafeBytes(of: ts) { tsBytes in
-            reg.timeout = tsBytes.loadUnaligned(as: InlineArray<16, UInt8>.self)
-        }
+        // Stored at the generated offset of `timeout`, whether the generated field is raw bytes or a
+        // generated `__kernel_timespec` (when the generated file includes linux/time_types.h).
+        let tsOffset = io_uring_sync_cancel_reg.offset(of: "timeout") ?? 16
+        withUnsafeMutableBytes(of: &reg.storage) { $0.storeBytes(of: ts, toByteOffset: tsOffset, as: KernelTimespec.self) }
         let r = withUnsafeBytes(of: &reg.storage) { ciouring_register(fd, io_uring_register_op.IORING_REGISTER_SYNC_CANCEL.rawValue, $0.baseAddress, 1) }
         guard r >= 0 else { throw .system(call: "io_uring_register(IORING_REGISTER_SYNC_CANCEL)", errno: -r) }
     }

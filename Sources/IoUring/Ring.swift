@@ -61,6 +61,8 @@ public final class IoUringRing {
     var registeredBuffers: UnsafeMutableRawBufferPointer?
     var registeredBufferSize = 0
     var registeredBufferLength = 0
+    /// How many ``withRegisteredBuffer(_:_:)`` bodies are running (the buffers may not go meanwhile).
+    var registeredBufferLoans = 0
 
     /// Sets up a ring of `entries` SQEs with `flags`; throws the errno of the failing call
     /// (ENOSYS or EPERM when this kernel or its configuration refuses io_uring).
@@ -180,12 +182,18 @@ public final class IoUringRing {
 
     /// Prepares the next request in a fresh zeroed ``SubmissionQueueEntry`` and copies it into the
     /// ring; false (and `body` is not called) when the submission queue is full. If `body` throws,
-    /// nothing is queued.
+    /// nothing is queued. If `body` itself filled the last free slot (a nested `prepare` or
+    /// `enqueue`), nothing is queued either and the result is false. Replacing the request with a
+    /// 128-byte one (``SubmissionQueueEntry/init(size:)``) on a 64-byte ring traps, as its second
+    /// half would be lost; ``enqueue(_:)`` throws for that instead.
     public func prepare<E: Error>(_ body: (inout SubmissionQueueEntry) throws(E) -> Void) throws(E) -> Bool {
         precondition(!preparingCell.pointee, "IoUringRing: prepare called from inside prepareInPlace")
         guard hasRoom(localTail) else { return false }
         var entry = SubmissionQueueEntry(size: sqeSize)
         try body(&entry)
+        precondition(entry.size <= sqeSize, "IoUringRing.prepare: a 128-byte request does not fit a 64-byte SQE ring")
+        // `body` may have queued requests itself: the slot counted above may be gone.
+        guard hasRoom(localTail) else { return false }
         store(entry)
         return true
     }
@@ -299,20 +307,24 @@ public final class IoUringRing {
                                     flags: slot.load(fromByteOffset: o.flags, as: UInt32.self), extra: extra)
     }
 
-    /// Calls `body` with every completion ready now, in ring order, and frees their slots at once
-    /// (`io_uring_for_each_cqe` + `io_uring_cq_advance`); returns how many there were.
+    /// Calls `body` with every completion ready now, in ring order (`io_uring_for_each_cqe` +
+    /// `io_uring_cq_advance`); returns how many it passed to `body`. Each slot is freed before
+    /// `body` sees its copy, so a `body` that takes completions itself (``popCompletion()``, a nested
+    /// reap, a wait) gets the following ones, never one twice.
     @inlinable @discardableResult
     public func reapCompletions<E: Error>(_ body: (CompletionQueueEntry) throws(E) -> Void) throws(E) -> Int {
-        let head = cqHead.load(as: UInt32.self)
         let tail = ciouring_load_acquire(cqTail)
-        var position = head
-        defer { if position != head { ciouring_store_release(cqHead, position) } }
-        while position != tail {
-            let c = readCompletion(position)
-            position &+= 1
+        var count = 0
+        while true {
+            // Our own CQ head, re-read: `body` may have moved it.
+            let head = cqHead.load(as: UInt32.self)
+            guard Int32(bitPattern: tail &- head) > 0 else { break }
+            let c = readCompletion(head)
+            ciouring_store_release(cqHead, head &+ 1)
+            count &+= 1
             try body(c)
         }
-        return Int(tail &- head)
+        return count
     }
 
     /// Takes every completion that is ready now, in ring order.

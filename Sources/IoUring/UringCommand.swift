@@ -5,22 +5,27 @@
 /// Useful to kernel-side tooling and to tests that model a driver.
 ///
 /// Built over memory the caller owns (an unsafe pointer, so the caller vouches for its lifetime), or
-/// inside ``withModel(of:_:)``, which owns the memory for the duration of a closure. Not `Sendable`.
+/// by ``withModel(of:_:)``, whose memory lives as long as any copy of the view (or of an SQE view
+/// reached through it), so a view kept past the closure stays valid. Not `Sendable`.
 public struct UringCommand {
     /// The first byte of the `io_uring_cmd`.
     public let raw: UnsafeMutableRawPointer
+    /// The memory of a model (nil when the caller owns the memory).
+    let model: UringCommandModel?
 
     /// A view of the `io_uring_cmd.size` bytes at `raw`, which the caller keeps alive while it uses the view.
-    public init(raw: UnsafeMutableRawPointer) { self.raw = raw }
+    public init(raw: UnsafeMutableRawPointer) {
+        self.raw = raw
+        model = nil
+    }
 
     /// Builds an `io_uring_cmd` whose `sqe` points at a copy of `request` (64 or 128 bytes, as its
-    /// ``SubmissionQueueEntry/size``), calls `body` with it, and frees both afterwards.
+    /// ``SubmissionQueueEntry/size``) and calls `body` with it. The memory is freed when the last
+    /// copy of the view is gone, not before.
     public static func withModel<R>(of request: SubmissionQueueEntry, _ body: (UringCommand) throws -> R) rethrows -> R {
-        let bytes = io_uring_cmd.size + 2 * io_uring_sqe.size
-        let base = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 16)
-        defer { base.deallocate() }
-        base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
-        let sqeAddress = base + io_uring_cmd.size
+        let model = UringCommandModel()
+        let base = model.base
+        let sqeAddress = model.sqeAddress
         sqeAddress.storeBytes(of: request.sqe, as: io_uring_sqe.self)
         if request.size > io_uring_sqe.size {
             (sqeAddress + io_uring_sqe.size).storeBytes(of: request.ext, as: InlineArray<8, UInt64>.self)
@@ -30,7 +35,12 @@ public struct UringCommand {
         cmd.cmd_op = request.sqe.cmd_op
         cmd.flags = request.sqe.uring_cmd_flags
         base.storeBytes(of: cmd, as: io_uring_cmd.self)
-        return try body(UringCommand(raw: base))
+        return try body(UringCommand(raw: base, model: model))
+    }
+
+    init(raw: UnsafeMutableRawPointer, model: UringCommandModel) {
+        self.raw = raw
+        self.model = model
     }
 
     /// The record, as a value.
@@ -51,9 +61,13 @@ public struct UringCommand {
     }
 
     /// The SQE the command's `sqe` pointer names (nil when it is null), as a 64-byte view, or 128 with `sqe128`.
+    /// In a model, only the model's own SQE is reachable: nil when `sqe` was changed to point elsewhere.
     public func sqe(sqe128: Bool = false) -> SubmissionQueueEntryView? {
         guard let p = UnsafeRawPointer(bitPattern: UInt(command.sqe)) else { return nil }
-        return SubmissionQueueEntryView(raw: p, size: sqe128 ? 2 * io_uring_sqe.size : io_uring_sqe.size)
+        let size = sqe128 ? 2 * io_uring_sqe.size : io_uring_sqe.size
+        guard let model else { return SubmissionQueueEntryView(raw: p, size: size) }
+        guard p == UnsafeRawPointer(model.sqeAddress) else { return nil }
+        return SubmissionQueueEntryView(raw: p, size: size, model: model)
     }
 
     /// Where `pdu` starts and how big it is, from the generated offset table.
@@ -82,11 +96,21 @@ public struct SubmissionQueueEntryView {
     public let raw: UnsafeRawPointer
     /// 64, or 128 for an SQE128 ring.
     public let size: Int
+    /// The model whose memory this view reads (nil when the caller owns the memory).
+    let model: UringCommandModel?
 
     /// A view of `size` bytes at `raw` (64 or 128; anything else means 64).
     public init(raw: UnsafeRawPointer, size: Int = io_uring_sqe.size) {
         self.raw = raw
         self.size = size == 2 * io_uring_sqe.size ? size : io_uring_sqe.size
+        model = nil
+    }
+
+    /// A view of the SQE inside `model` (`size` is 64 or 128; the model has room for both).
+    init(raw: UnsafeRawPointer, size: Int, model: UringCommandModel) {
+        self.raw = raw
+        self.size = size == 2 * io_uring_sqe.size ? size : io_uring_sqe.size
+        self.model = model
     }
 
     /// The SQE copied out as a request value.
@@ -106,4 +130,19 @@ public struct SubmissionQueueEntryView {
         guard MemoryLayout<T>.size <= capacity else { throw .payloadTooLarge(size: MemoryLayout<T>.size, capacity: capacity) }
         return raw.loadUnaligned(fromByteOffset: io_uring_sqe.cmd_offset, as: T.self)
     }
+}
+
+/// The memory behind ``UringCommand/withModel(of:_:)``: an `io_uring_cmd` followed by room for a
+/// 128-byte SQE, zeroed, freed when the last view that refers to it is gone.
+final class UringCommandModel {
+    let base: UnsafeMutableRawPointer
+    var sqeAddress: UnsafeMutableRawPointer { base + io_uring_cmd.size }
+
+    init() {
+        let bytes = io_uring_cmd.size + 2 * io_uring_sqe.size
+        base = .allocate(byteCount: bytes, alignment: 16)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    }
+
+    deinit { base.deallocate() }
 }
