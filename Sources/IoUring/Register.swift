@@ -119,11 +119,7 @@ extension IoUringRing {
         var reg = io_uring_sync_cancel_reg()
         reg.addr = target
         reg.fd = -1
-        let ts = timeout.map(KernelTimespec.init) ?? KernelTimespec(seconds: -1, nanoseconds: -1)
-        // Stored at the generated offset of `timeout`, whether the generated field is raw bytes or a
-        // generated `__kernel_timespec` (when the generated file includes linux/time_types.h).
-        let tsOffset = io_uring_sync_cancel_reg.offset(of: "timeout") ?? 16
-        withUnsafeMutableBytes(of: &reg.storage) { $0.storeBytes(of: ts, toByteOffset: tsOffset, as: KernelTimespec.self) }
+        reg.timeout = (timeout.map(KernelTimespec.init) ?? KernelTimespec(seconds: -1, nanoseconds: -1)).abi
         let r = withUnsafeBytes(of: &reg.storage) { ciouring_register(fd, io_uring_register_op.IORING_REGISTER_SYNC_CANCEL.rawValue, $0.baseAddress, 1) }
         guard r >= 0 else { throw .system(call: "io_uring_register(IORING_REGISTER_SYNC_CANCEL)", errno: -r) }
     }

@@ -38,7 +38,7 @@ public final class IoUringRing {
     /// 64-bit words in a 64-byte SQE (`io_uring_sqe.size / 8`).
     @usableFromInline let sqeWords: Int
     /// Per SQE slot, the timespec a TIMEOUT/LINK_TIMEOUT in that slot points at.
-    @usableFromInline let timespecs: UnsafeMutablePointer<KernelTimespec>
+    @usableFromInline let timespecs: UnsafeMutablePointer<__kernel_timespec>
     /// Our SQ tail (ahead of the kernel's until submit), in memory of its own so that updating it
     /// needs no dynamic exclusivity check, as a class's stored `var` would.
     @usableFromInline let localTailCell: UnsafeMutablePointer<UInt32>
@@ -132,7 +132,7 @@ public final class IoUringRing {
         cqeFieldOffsets = (io_uring_cqe.offset(of: "user_data") ?? 0, io_uring_cqe.offset(of: "res") ?? 8,
                            io_uring_cqe.offset(of: "flags") ?? 12, io_uring_cqe.big_cqe_offset)
         timespecs = .allocate(capacity: Int(p.sq_entries))
-        timespecs.initialize(repeating: KernelTimespec(seconds: 0, nanoseconds: 0), count: Int(p.sq_entries))
+        timespecs.initialize(repeating: __kernel_timespec(), count: Int(p.sq_entries))
         // The SQ array maps ring positions to SQE indexes; the identity, written once.
         let array = (sqRing + Int(p.sq_off.array)).assumingMemoryBound(to: UInt32.self)
         for i in 0..<p.sq_entries { array[Int(i)] = i }
@@ -241,7 +241,7 @@ public final class IoUringRing {
         let slot = sqes + index &* sqeSize
         var sqe = entry.sqe
         if entry.hasTimespec {
-            (timespecs + index).pointee = entry.timespec
+            (timespecs + index).pointee = entry.timespec.abi
             sqe.addr = UInt64(UInt(bitPattern: timespecs + index))
         }
         slot.storeBytes(of: sqe, as: io_uring_sqe.self)
@@ -362,7 +362,7 @@ public final class IoUringRing {
             ciouring_full_fence()
             if ciouring_load_relaxed(sqFlagsWord) & IORING_SQ_NEED_WAKEUP != 0 { flags |= IORING_ENTER_SQ_WAKEUP }
         }
-        var ts = KernelTimespec(timeout)
+        var ts = KernelTimespec(timeout).abi
         let r = withUnsafePointer(to: &ts) { tsp -> Int32 in
             var arg = io_uring_getevents_arg()
             arg.ts = UInt64(UInt(bitPattern: tsp))

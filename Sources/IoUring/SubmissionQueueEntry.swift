@@ -1,7 +1,7 @@
 import Glibc
 
-/// `struct __kernel_timespec`: seconds and nanoseconds, two 64-bit words (the layout the
-/// generated `io_uring_sync_cancel_reg.timeout` field reserves 16 bytes for).
+/// A timeout as seconds and nanoseconds: the Swift-side value of the generated `__kernel_timespec`
+/// (``abi`` gives the kernel's layout, which is what the ring hands to the kernel).
 public struct KernelTimespec: Sendable, Hashable, BitwiseCopyable {
     /// `tv_sec`.
     public var seconds: Int64
@@ -12,6 +12,14 @@ public struct KernelTimespec: Sendable, Hashable, BitwiseCopyable {
     @inlinable public init(seconds: Int64, nanoseconds: Int64) {
         self.seconds = seconds
         self.nanoseconds = nanoseconds
+    }
+
+    /// The generated `struct __kernel_timespec` (linux/time_types.h) with these values.
+    @inlinable public var abi: __kernel_timespec {
+        var t = __kernel_timespec()
+        t.tv_sec = seconds
+        t.tv_nsec = nanoseconds
+        return t
     }
 
     /// The timespec for a non-negative `Duration` (negative durations become zero).
