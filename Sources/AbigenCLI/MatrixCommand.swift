@@ -197,7 +197,7 @@ struct Matrix: ParsableCommand {
             detail += disagreements.map { "\(t.triple): compilers disagree: \($0)" }
             if highlightParts.count == 2, let rec = snapshot.records.first(where: { $0.name == highlightParts[0] }),
                let f = rec.fields.first(where: { $0.name == highlightParts[1] }) {
-                row.highlight = (f.offset, f.size, rec.alignment)
+                row.highlight = (f.offset, f.size, rec.size, rec.alignment)
             }
             plans[i].row = row
             if let swiftDir {
@@ -211,6 +211,8 @@ struct Matrix: ParsableCommand {
             }
         }
         let rows = plans.map(\.row)
+        // A target named on the command line that could not be verified fails the run; with `all` it is only listed.
+        if targets != "all", rows.contains(where: { $0.status == "refused" || $0.status == "unavailable" }) { failed = true }
         var out: String
         switch format {
         case .text: out = MatrixReport.text(rows, highlight: highlight) + detail.map { $0 + "\n" }.joined()

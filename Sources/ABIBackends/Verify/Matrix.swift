@@ -22,15 +22,15 @@ public struct MatrixRow: Sendable, Equatable {
     public var mismatches: Int
     /// Numbers the compilers disagree on.
     public var disagreements: Int
-    /// The highlighted field (`io_uring_cmd.pdu`): offset, size, and its record's alignment; nil when absent.
-    public var highlight: (offset: Int, size: Int, alignment: Int)?
+    /// The highlighted field (`io_uring_cmd.pdu`): its offset and size, its record's size and alignment; nil when absent.
+    public var highlight: (offset: Int, size: Int, recordSize: Int, alignment: Int)?
     /// Seconds spent compiling probes for this target.
     public var compileSeconds: Double
 
     /// Makes a row.
     public init(target: String, endianness: String, status: String, reason: String = "", compilers: [String] = [],
                 records: Int = 0, fields: Int = 0, constants: Int = 0, mismatches: Int = 0, disagreements: Int = 0,
-                highlight: (offset: Int, size: Int, alignment: Int)? = nil, compileSeconds: Double = 0) {
+                highlight: (offset: Int, size: Int, recordSize: Int, alignment: Int)? = nil, compileSeconds: Double = 0) {
         self.target = target
         self.endianness = endianness
         self.status = status
@@ -50,7 +50,7 @@ public struct MatrixRow: Sendable, Equatable {
         a.target == b.target && a.endianness == b.endianness && a.status == b.status && a.reason == b.reason
             && a.compilers == b.compilers && a.records == b.records && a.fields == b.fields && a.constants == b.constants
             && a.mismatches == b.mismatches && a.disagreements == b.disagreements
-            && a.highlight.map { [$0.offset, $0.size, $0.alignment] } == b.highlight.map { [$0.offset, $0.size, $0.alignment] }
+            && a.highlight.map { [$0.offset, $0.size, $0.recordSize, $0.alignment] } == b.highlight.map { [$0.offset, $0.size, $0.recordSize, $0.alignment] }
     }
 }
 
@@ -61,7 +61,7 @@ public enum MatrixReport {
     }
 
     static func cells(_ r: MatrixRow, highlight: String) -> [String] {
-        let h = r.highlight.map { "\($0.offset) / \($0.size) / \($0.alignment)" } ?? "-"
+        let h = r.highlight.map { "\($0.offset) / \($0.size) / \($0.recordSize) / \($0.alignment)" } ?? "-"
         let status = r.reason.isEmpty ? r.status : "\(r.status): \(r.reason)"
         return [r.target, r.endianness, compilerNames(r), String(r.records), String(r.fields), String(r.constants),
                 String(r.mismatches), String(r.disagreements), h, status]
@@ -69,7 +69,7 @@ public enum MatrixReport {
 
     static func header(highlight: String) -> [String] {
         ["target", "endian", "compilers", "records", "fields", "constants", "mismatches", "disagreements",
-         "\(highlight) offset / size / align", "status"]
+         "\(highlight) offset / size / record size / align", "status"]
     }
 
     /// A plain-text table with aligned columns.
