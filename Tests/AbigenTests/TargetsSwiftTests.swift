@@ -1,5 +1,6 @@
 import ABIModel
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Targets: every target's io_uring Swift type-checks")
@@ -12,15 +13,16 @@ struct TargetsSwiftTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(files == LinuxTarget.all.map { $0.triple + ".swift" }.sorted())
         // Two at a time: the machine has two cores.
-        let lock = NSLock()
-        var failures: [String] = []
+        let failureList = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             let path = dir + "/" + files[i]
             let r = (try? runProcess("swiftc", ["-swift-version", "6", "-typecheck", path]))
             if r?.status != 0 {
-                lock.lock(); failures.append("\(files[i]): \(r?.stderr.prefix(400) ?? "swiftc did not run")"); lock.unlock()
+                let line = "\(files[i]): \(r?.stderr.prefix(400) ?? "swiftc did not run")"
+                failureList.withLock { $0.append(line) }
             }
         }
+        let failures = failureList.withLock { $0 }
         #expect(failures.isEmpty, "\(failures.sorted())")
         // The 32-bit and 64-bit layouts differ where the kernel's do.
         let x32 = try String(contentsOfFile: dir + "/x86_64-linux-gnux32.swift", encoding: .utf8)

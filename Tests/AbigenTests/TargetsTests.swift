@@ -159,3 +159,22 @@ struct TargetsMatrixTests {
         #expect(rows.count == 1 && rows[0].status == "refused" && rows[0].reason.contains("gcc-m68k-linux-gnu"))
     }
 }
+
+@Suite("Targets: the whole uapi on six targets")
+struct TargetsUapiTests {
+    /// Every header of /usr/<triple>/include/linux, each target's own, on three little- and three big-endian targets.
+    @Test("linux/*.h verified with 0 mismatches on x86_64, aarch64, riscv64, s390x, powerpc64 and mips")
+    func wholeUapi() throws {
+        let targets = ["x86_64-linux-gnu", "aarch64-linux-gnu", "riscv64-linux-gnu", "s390x-linux-gnu", "powerpc64-linux-gnu",
+                       "mips-linux-gnu"]
+        let (status, rows, stderr) = try matrixRows(["--header", "linux/*.h", "--preset", "none", "--targets",
+                                                     targets.joined(separator: ","), "--highlight", "perf_event_attr.bp_type"])
+        #expect(status == 0, "\(stderr)")
+        #expect(rows.map(\.target) == targets)
+        #expect(rows.filter { $0.endianness == "big" }.count == 3)
+        for r in rows {
+            #expect(r.status == "ok" && r.mismatches == 0 && r.disagreements == 0, "\(r.target): \(r.status) \(r.reason)")
+            #expect(r.records > 2000 && r.fields > 10000 && r.constants > 30000, "\(r.target)")
+        }
+    }
+}
