@@ -116,7 +116,7 @@ public enum MatrixReport {
                          "\"records\": \(r.records)", "\"fields\": \(r.fields)", "\"constants\": \(r.constants)",
                          "\"mismatches\": \(r.mismatches)", "\"disagreements\": \(r.disagreements)"]
             if let h = r.highlight {
-                parts.append("\"highlight\": {\"field\": \(str(highlight)), \"offset\": \(h.offset), \"size\": \(h.size), \"alignment\": \(h.alignment)}")
+                parts.append("\"highlight\": {\"field\": \(str(highlight)), \"offset\": \(h.offset), \"size\": \(h.size), \"recordSize\": \(h.recordSize), \"alignment\": \(h.alignment)}")
             } else {
                 parts.append("\"highlight\": null")
             }
