@@ -178,3 +178,32 @@ struct TargetsUapiTests {
         }
     }
 }
+
+@Suite("Targets: abigen matrix output and bad input")
+struct TargetsMatrixOutputTests {
+    @Test("text, markdown and JSON are the same bytes on every run (probes compile in parallel)")
+    func deterministic() throws {
+        let tree = try Repo.kernelTree("6.12")
+        let targets = "s390x-linux-gnu,mips-linux-gnu,riscv64-linux-gnu,powerpc-linux-gnu"
+        for format in ["text", "markdown", "json"] {
+            let a = try abigen(["matrix", "--kernel-tree", tree, "--targets", targets, "--format", format, "--jobs", "4"])
+            let b = try abigen(["matrix", "--kernel-tree", tree, "--targets", targets, "--format", format, "--jobs", "1"])
+            #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
+            #expect(a.stdout == b.stdout, "\(format)")
+        }
+        let md = try abigen(["matrix", "--kernel-tree", tree, "--targets", targets, "--format", "markdown"])
+        #expect(md.stdout.hasPrefix("| target | endian |"))
+        #expect(md.stdout.contains("| s390x-linux-gnu | big |"))
+    }
+
+    @Test("an unknown target, an unknown compiler, --jobs 0: one line on stderr, exit 2", arguments: [
+        (["--targets", "vax-linux-gnu"], "vax-linux-gnu"), (["--compilers", "icc"], "icc"), (["--jobs", "0"], "--jobs"),
+        (["--target", "s390x-linux-gnu"], "--targets"),
+    ])
+    func badInput(_ args: [String], _ mention: String) throws {
+        let r = try abigen(["matrix"] + args)
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains(mention), "\(r.stderr)")
+    }
+}
