@@ -21,6 +21,9 @@ public struct ParseOptions: Sendable {
     public var skipBrokenHeaders = false
     /// Headers included first, whose declarations are not kept.
     public var preludeHeaders: [String]
+    /// Parse a target whose clang layouts the kernel's own compiler contradicts (m68k, ``LayoutPolicy``); the
+    /// caller must correct the snapshot from a gcc probe before emitting anything.
+    public var acceptLayoutsToCorrect = false
 
     public init(includeDirectories: [String], headers: [String], target: String? = nil, recordFilters: [String] = [],
                 macroPrefixes: [String]?, extraArguments: [String] = [], preludeHeaders: [String] = []) {
@@ -59,6 +62,18 @@ public struct FrontendError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(file): \(message)" }
 }
 
+/// Targets whose libclang layouts abigen does not emit as they are.
+public enum LayoutPolicy {
+    /// Why the target's clang layouts cannot be trusted (nil when they can): on m68k clang 14 aligns 64-bit
+    /// integers (and records holding them) to 8, gcc, which builds the m68k kernel, to 2.
+    public static func refusal(target: String) -> String? {
+        guard (target.split(separator: "-").first ?? "") == "m68k" else { return nil }
+        return "m68k: clang 14 aligns 64-bit integers to 8 bytes where gcc, the compiler the m68k kernel is built with, "
+            + "aligns them to 2, so libclang's layouts are not the kernel's ABI; abigen refuses them. Use "
+            + "`abigen matrix --targets m68k-linux-gnu --compilers gcc` (Debian gcc-m68k-linux-gnu), which corrects every layout from gcc's probe"
+    }
+}
+
 /// Reads C headers with libclang into an ``ABISnapshot``.
 public enum Frontend {
     /// Parses the headers of `options` and returns their ABI.
@@ -82,6 +97,9 @@ public enum Frontend {
             }
         }
         guard !options.headers.isEmpty else { throw FrontendError(file: "<command line>", message: "no header selected") }
+        if let target = options.target, !options.acceptLayoutsToCorrect, let why = LayoutPolicy.refusal(target: target) {
+            throw FrontendError(file: "--target \(displayName(target))", message: why)
+        }
         if let target = options.target {
             do { _ = try TranslationUnit(path: mainName, contents: "", arguments: ["-x", "c", "-target", target], detailedPreprocessing: false) }
             catch { throw FrontendError(file: "--target \(displayName(target))", message: "clang does not know this target triple") }

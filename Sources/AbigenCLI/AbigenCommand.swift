@@ -35,7 +35,7 @@ public struct AbigenCommand: ParsableCommand {
           abigen check --baseline abi.json --headers /usr/include
         """,
         version: versionText,
-        subcommands: [Generate.self, Verify.self, Diff.self, Check.self, RunConfig.self],
+        subcommands: [Generate.self, Verify.self, Diff.self, Check.self, RunConfig.self, Targets.self, Matrix.self],
         defaultSubcommand: Generate.self
     )
 

@@ -223,6 +223,40 @@ public struct SwiftEmitter: Sendable {
             \(a)mutating func abiWithMutableTail<R>(_ offset: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
                 try withUnsafeMutableBytes(of: &storage) { try body(UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
             }
+
+        """
+        if LinuxTarget.isBigEndian(snapshot.target) {
+            out += """
+
+                /// Reads `width` bits starting `bitOffset` bits into the record, big-endian bit order (bit 0 is the most
+                /// significant bit of byte 0; the first bit read is the value's most significant), zero-extended.
+                @inlinable
+                \(a)func abiLoadBitsBigEndian(_ bitOffset: Int, _ width: Int) -> UInt64 {
+                    withUnsafeBytes(of: storage) { raw in
+                        var v: UInt64 = 0
+                        for i in 0..<width {
+                            let bit = bitOffset + i
+                            v = v << 1 | UInt64((raw[bit / 8] >> UInt8(7 - bit % 8)) & 1)
+                        }
+                        return v
+                    }
+                }
+
+                /// Writes the low `width` bits of `value` starting `bitOffset` bits into the record, big-endian bit order.
+                @inlinable
+                \(a)mutating func abiStoreBitsBigEndian(_ value: UInt64, _ bitOffset: Int, _ width: Int) {
+                    withUnsafeMutableBytes(of: &storage) { raw in
+                        for i in 0..<width {
+                            let bit = bitOffset + i
+                            let mask: UInt8 = 0x80 >> UInt8(bit % 8)
+                            if value & (1 << UInt64(width - 1 - i)) != 0 { raw[bit / 8] |= mask } else { raw[bit / 8] &= ~mask }
+                        }
+                    }
+                }
+
+            """
+        }
+        out += """
         }
 
 
@@ -242,7 +276,7 @@ public struct SwiftEmitter: Sendable {
     /// Member names a field cannot take: the record's own members and the `ABILayout` helpers it calls.
     static let reservedMembers: Set<String> = [
         "storage", "size", "alignment", "abiFields", "abiFieldTable", "init", "Type", "Protocol", "self", "Self", "_",
-        "abiLoad", "abiStore", "abiLoadBits", "abiStoreBits", "abiWithTail", "abiWithMutableTail", "InlineArray",
+        "abiLoad", "abiStore", "abiLoadBits", "abiStoreBits", "abiLoadBitsBigEndian", "abiStoreBitsBigEndian", "abiWithTail", "abiWithMutableTail", "InlineArray",
         "precondition", "Int8", "Int16", "Int32", "Int64", "Int128", "UInt8", "UInt16", "UInt32", "UInt64", "UInt128",
         "Float", "Double",
     ]
@@ -463,7 +497,8 @@ public struct SwiftEmitter: Sendable {
         }
         guard let word = Self.storageWord(alignment: r.alignment) else { return }
         let target = snapshot.target
-        let bigEndian = target.hasPrefix("powerpc") || target.hasPrefix("s390") || target.hasPrefix("mips-") || target.contains("be-")
+        let bigEndian = LinuxTarget.isBigEndian(target)
+        let load = bigEndian ? "abiLoadBitsBigEndian" : "abiLoadBits", store = bigEndian ? "abiStoreBitsBigEndian" : "abiStoreBits"
         let count = r.size / r.alignment
         line("/// `\(cName)` (\(header)): \(r.size) bytes, alignment \(r.alignment)\(r.packed ? ", packed" : "").\(renamed)")
         line("\(a)struct \(typeName): ABILayout, Sendable {")
@@ -490,7 +525,7 @@ public struct SwiftEmitter: Sendable {
                     line("    // `\(spelling) \(fname) : \(width)`: bitfield without a bit offset; no accessor.")
                     continue
                 }
-                guard !bigEndian, width >= 1, width <= 64, bitOffset >= 0, Int128(bitOffset) + Int128(width) <= recordBits,
+                guard width >= 1, width <= 64, bitOffset >= 0, Int128(bitOffset) + Int128(width) <= recordBits,
                       Int128(width) <= Int128(f.type.scalarSize) * 8,
                       let t = Self.integerType(size: f.type.scalarSize, signed: signed),
                       f.type.kind == .integer || f.type.kind == .enumeration else {
@@ -500,11 +535,11 @@ public struct SwiftEmitter: Sendable {
                 line("    /// `\(spelling) \(fname) : \(width)` at bit \(bitOffset)\(place).")
                 line("    \(a)var \(id): \(t) {")
                 if signed {
-                    line("        get { \(t)(truncatingIfNeeded: Int64(bitPattern: abiLoadBits(\(bitOffset), \(width)) << \(64 - width)) >> \(64 - width)) }")
+                    line("        get { \(t)(truncatingIfNeeded: Int64(bitPattern: \(load)(\(bitOffset), \(width)) << \(64 - width)) >> \(64 - width)) }")
                 } else {
-                    line("        get { \(t)(truncatingIfNeeded: abiLoadBits(\(bitOffset), \(width))) }")
+                    line("        get { \(t)(truncatingIfNeeded: \(load)(\(bitOffset), \(width))) }")
                 }
-                line("        set { abiStoreBits(UInt64(truncatingIfNeeded: newValue), \(bitOffset), \(width)) }")
+                line("        set { \(store)(UInt64(truncatingIfNeeded: newValue), \(bitOffset), \(width)) }")
                 line("    }")
                 continue
             }
@@ -732,6 +767,7 @@ extension SwiftEmitter {
     /// Whether the target is 64-bit (where Swift's `UInt128` is 16-byte aligned; on 32-bit targets it is two
     /// `UInt64` words, 8-byte aligned).
     static func is64Bit(target: String) -> Bool {
+        if let known = LinuxTarget.named(target) { return known.pointerSize == 8 }
         let arch = target.split(separator: "-").first.map(String.init) ?? target
         if target.hasSuffix("x32") { return false }
         return ["x86_64", "amd64", "aarch64", "arm64", "powerpc64", "powerpc64le", "ppc64", "ppc64le", "s390x", "riscv64",

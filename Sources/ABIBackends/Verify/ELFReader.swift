@@ -1,13 +1,13 @@
 import Foundation
 
-/// A minimal reader for little-endian ELF relocatable objects (ELF32 and ELF64): sections, symbols, symbol bytes.
+/// A minimal reader for ELF relocatable objects (ELF32 and ELF64, either byte order): sections, symbols, symbol bytes.
 ///
 /// It is all `abigen verify` needs to read a compiled probe back without running it: the probe keeps
 /// every measured value as initialized data, so a symbol's bytes are the answer.
 public struct ELFFile: Sendable {
     /// The machine an object was compiled for (`e_machine`).
     public enum Machine: Sendable, Equatable, CustomStringConvertible {
-        case x86_64, i386, aarch64, arm
+        case x86_64, i386, aarch64, arm, powerpc, powerpc64, s390, mips, sparcv9, m68k, riscv
         case other(UInt16)
 
         /// The architecture's usual name (`x86_64`, `i386`, `aarch64`, `arm`, or `machine N`).
@@ -17,6 +17,13 @@ public struct ELFFile: Sendable {
             case .i386: return "i386"
             case .aarch64: return "aarch64"
             case .arm: return "arm"
+            case .powerpc: return "powerpc"
+            case .powerpc64: return "powerpc64"
+            case .s390: return "s390"
+            case .mips: return "mips"
+            case .sparcv9: return "sparcv9"
+            case .m68k: return "m68k"
+            case .riscv: return "riscv"
             case .other(let n): return "machine \(n)"
             }
         }
@@ -27,6 +34,13 @@ public struct ELFFile: Sendable {
             case 3: self = .i386
             case 183: self = .aarch64
             case 40: self = .arm
+            case 20: self = .powerpc
+            case 21: self = .powerpc64
+            case 22: self = .s390
+            case 8: self = .mips
+            case 43: self = .sparcv9
+            case 4: self = .m68k
+            case 243: self = .riscv
             default: self = .other(raw)
             }
         }
@@ -62,6 +76,8 @@ public struct ELFFile: Sendable {
 
     /// True for ELF64, false for ELF32.
     public let is64Bit: Bool
+    /// True for a big-endian object (`EI_DATA` 2).
+    public let isBigEndian: Bool
     /// `e_machine`.
     public let machine: Machine
     /// `e_type` (1 for relocatable objects).
@@ -94,10 +110,12 @@ public struct ELFFile: Sendable {
         default: throw fail("unknown ELF class \(bytes[4])")
         }
         self.is64Bit = is64Bit
-        guard bytes[5] == 1 else {
-            throw fail("big-endian objects are not supported (EI_DATA \(bytes[5])); abigen verify reads little-endian targets only")
+        switch bytes[5] {
+        case 1: isBigEndian = false
+        case 2: isBigEndian = true
+        default: throw fail("unknown ELF byte order (EI_DATA \(bytes[5]))")
         }
-        let r = Reader(bytes: bytes, path: path)
+        let r = Reader(bytes: bytes, path: path, bigEndian: isBigEndian)
         fileType = try r.u16(16)
         machine = Machine(try r.u16(18))
         let shoff, shentsize, shnumRaw, shstrndxRaw: Int
@@ -229,25 +247,26 @@ public struct ELFFile: Sendable {
     struct Reader {
         let bytes: [UInt8]
         let path: String
+        let bigEndian: Bool
         func check(_ at: Int, _ n: Int) throws {
             guard at >= 0, at <= bytes.count - n else {
                 throw ELFError(path: path, message: "truncated: read of \(n) bytes at \(at) past end (\(bytes.count))")
             }
         }
         func u16(_ at: Int) throws -> UInt16 {
-            try check(at, 2)
-            return UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
+            UInt16(truncatingIfNeeded: try unsigned(at, 2))
         }
         func u32(_ at: Int) throws -> UInt32 {
-            try check(at, 4)
-            var v: UInt32 = 0
-            for i in (0..<4).reversed() { v = v << 8 | UInt32(bytes[at + i]) }
-            return v
+            UInt32(truncatingIfNeeded: try unsigned(at, 4))
         }
         func u64(_ at: Int) throws -> UInt64 {
-            try check(at, 8)
+            try unsigned(at, 8)
+        }
+        /// The `n`-byte (n ≤ 8) unsigned integer at `at`, in the object's byte order.
+        func unsigned(_ at: Int, _ n: Int) throws -> UInt64 {
+            try check(at, n)
             var v: UInt64 = 0
-            for i in (0..<8).reversed() { v = v << 8 | UInt64(bytes[at + i]) }
+            for i in 0..<n { v = v << 8 | UInt64(bytes[bigEndian ? at + i : at + n - 1 - i]) }
             return v
         }
         /// An ELF offset, size or address as an `Int`; 2^63 or more is an error.
@@ -275,7 +294,7 @@ public struct ELFFile: Sendable {
     }
 }
 
-/// An object file that could not be read as a little-endian ELF relocatable object.
+/// An object file that could not be read as an ELF relocatable object.
 public struct ELFError: Error, CustomStringConvertible, Sendable {
     /// The file, when known.
     public var path: String
@@ -285,13 +304,16 @@ public struct ELFError: Error, CustomStringConvertible, Sendable {
     public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
-/// Little-endian integer decoding of probe data.
+/// Integer decoding of probe data.
 extension Array where Element == UInt8 {
     /// The little-endian 64-bit words of this buffer (a trailing partial word is ignored).
-    func littleEndianWords() -> [UInt64] {
+    func littleEndianWords() -> [UInt64] { words(bigEndian: false) }
+
+    /// The 64-bit words of this buffer in the given byte order (a trailing partial word is ignored).
+    func words(bigEndian: Bool) -> [UInt64] {
         stride(from: 0, to: count - count % 8, by: 8).map { at in
             var v: UInt64 = 0
-            for i in (0..<8).reversed() { v = v << 8 | UInt64(self[at + i]) }
+            for i in 0..<8 { v = v << 8 | UInt64(self[bigEndian ? at + i : at + 7 - i]) }
             return v
         }
     }

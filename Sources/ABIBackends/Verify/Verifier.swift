@@ -267,8 +267,13 @@ public enum Verifier {
 
         let includeDirs = options.includeDirectories ?? snapshot.includeDirectories
         var baseArgs = ["-w", "-std=gnu11"]
-        if let t = options.target { baseArgs += ["-target", t] }
-        if URL(fileURLWithPath: compilerName).lastPathComponent.contains("clang") { baseArgs.append("-ferror-limit=0") }
+        let compilerBase = URL(fileURLWithPath: compilerName).lastPathComponent
+        let isClang = compilerBase.contains("clang")
+        // A gcc cross compiler (`s390x-linux-gnu-gcc`) knows its one target; clang is told it, with the table's flags.
+        if let t = options.target, !compilerBase.contains("gcc") {
+            baseArgs += ["-target", t] + (LinuxTarget.named(t)?.clangFlags ?? [])
+        }
+        if isClang { baseArgs.append("-ferror-limit=0") }
         baseArgs += includeDirs.map { "-I" + $0 } + options.extraFlags
 
         var values: [CheckKey: UInt64] = [:]
@@ -332,7 +337,7 @@ public enum Verifier {
             }
             machine = elf.machine
             let words: [UInt64]
-            do { words = try elf.contents(of: ProbeBuilder.valuesSymbol).littleEndianWords() } catch {
+            do { words = try elf.contents(of: ProbeBuilder.valuesSymbol).words(bigEndian: elf.isBigEndian) } catch {
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             guard words.count == probe.checks.count + 2, words[0] == ProbeBuilder.magic,
@@ -346,9 +351,11 @@ public enum Verifier {
                 do { bytes = try elf.contents(of: b.symbol) } catch {
                     throw VerifyError.unreadableObject(path: object, reason: "\(error)")
                 }
+                // Bit n is bit n % 8 of byte n / 8, counted from the least significant bit on little-endian
+                // targets and from the most significant on big-endian ones (``LinuxTarget``'s convention).
                 var first: Int?, count = 0
                 for (i, byte) in bytes.enumerated() {
-                    for bit in 0..<8 where byte & (1 << bit) != 0 {
+                    for bit in 0..<8 where byte & (elf.isBigEndian ? 0x80 >> bit : 1 << bit) != 0 {
                         if first == nil { first = i * 8 + bit }
                         count += 1
                     }
@@ -496,6 +503,9 @@ public enum Verifier {
         InterruptCleanup.unregister(child: pid)
         return p.terminationStatus
     }
+
+    /// The executable's path: as given when it contains a slash, else the first match on `PATH`; nil when missing.
+    public static func executablePath(_ name: String) -> String? { findExecutable(name) }
 
     /// The executable's path: as given when it contains a slash, else the first match on `PATH`.
     static func findExecutable(_ name: String) -> String? {
