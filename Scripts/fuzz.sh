@@ -7,6 +7,7 @@
 #                                    (Fuzz/corpus/TARGET) plus a fixed number of mutations; fails on any crash
 #   Scripts/fuzz.sh --build          build every harness only
 #   Scripts/fuzz.sh --repro TARGET FILE...   run inputs once (a crash prints the trap and its stack)
+#   Scripts/fuzz.sh --triage TARGET FILE|DIR...   group crashing inputs by trap and place in Sources/
 #   Scripts/fuzz.sh --list           the harness names
 #
 # Harness binaries: .build/fuzz/bin/TARGET (links to one libFuzzer binary: any libFuzzer flag works).
@@ -33,11 +34,12 @@ build_module() {   # NAME DIR
     local name=$1 dir=$2 lib=$OUT/lib/lib$1.a
     local sources
     mapfile -t sources < <(find "$dir" -name '*.swift' | sort)
-    if [[ -f $lib ]] && [[ -z $(find "$dir" -name '*.swift' -newer "$lib") ]] && [[ $lib -nt Scripts/fuzz.sh ]]; then return; fi
+    if [[ -f $lib ]] && [[ -z $(find "$dir" -name '*.swift' -newer "$lib") ]] && [[ $(cat "$lib.flags" 2>/dev/null) == "${SAN[*]}" ]]; then return; fi
     echo "fuzz.sh: building $name" >&2
     swiftc "${SAN[@]}" -wmo -module-name "$name" -I "$OUT/modules" \
         -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \
         -emit-library -static -o "$lib" "${sources[@]}"
+    echo "${SAN[*]}" >"$lib.flags"
 }
 
 # Every harness in one binary (Fuzz/Harnesses/*.swift); .build/fuzz/bin/NAME links to it and runs harness NAME.
@@ -84,6 +86,13 @@ case ${1:-} in
     h=$2; shift 2
     mapfile -t f < <(flags "$h")
     exec "$OUT/bin/$h" "${f[@]}" -runs=1 "$@" ;;
+--triage)
+    [[ $# -ge 3 ]] || die "usage: Scripts/fuzz.sh --triage TARGET FILE|DIR..."
+    known "$2" || die "unknown harness '$2' (harnesses: ${HARNESSES[*]})"
+    build
+    h=$2; shift 2
+    flags "$h" >"$OUT/flags-$h"
+    exec python3 Fuzz/triage.py "$OUT/bin/$h" "$OUT/flags-$h" "$@" ;;
 --ci)
     build
     failed=()
@@ -117,7 +126,7 @@ case ${1:-} in
     echo "fuzz.sh --ci: $((SECONDS - start)) s in all"
     if [[ ${#failed[@]} -gt 0 ]]; then echo "fuzz.sh --ci: failed: ${failed[*]}"; exit 1; fi ;;
 ""|-h|--help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
 *)
     h=$1
     known "$h" || die "unknown harness '$h' (harnesses: ${HARNESSES[*]})"
@@ -125,13 +134,17 @@ case ${1:-} in
     build
     corpus=$OUT/corpus/$h
     mkdir -p "$corpus" "Fuzz/crashes/$h"
+    touch "$corpus"
     mapfile -t f < <(flags "$h")
     echo "fuzz.sh: fuzzing $h for $2 min; corpus $corpus (seeded from Fuzz/corpus/$h), crashes in Fuzz/crashes/$h/" >&2
+    # Fork mode with one worker: a crash is saved and fuzzing goes on, so one run finds every distinct crash.
     status=0
-    "$OUT/bin/$h" "${f[@]}" -max_total_time=$(($2 * 60)) -workers=1 -jobs=1 \
+    "$OUT/bin/$h" "${f[@]}" -max_total_time=$(($2 * 60)) -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
         -artifact_prefix="Fuzz/crashes/$h/" "$corpus" "Fuzz/corpus/$h" || status=$?
-    if [[ $status -ne 0 ]]; then
-        echo "fuzz.sh: $h found a crash (saved in Fuzz/crashes/$h/; reproduce with Scripts/fuzz.sh --repro $h FILE)" >&2
+    found=$(find "Fuzz/crashes/$h" -newer "$corpus" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
+    if [[ $found -gt 0 ]]; then
+        echo "fuzz.sh: $h: $found new crash inputs in Fuzz/crashes/$h/ (group them: Scripts/fuzz.sh --triage $h Fuzz/crashes/$h)" >&2
+        status=1
     fi
     exit $status ;;
 esac

@@ -3,7 +3,8 @@
 // Decodes the input as `abigen --snapshot` does (`ABISnapshot.decode`, validation included); when it is accepted,
 // runs what `generate` and `verify` run on it: the Swift emitter (both option sets), the markdown and SVG layout
 // reports (SVG with the io_uring preset's `io_uring_sqe=128` extension), the C probe builder and the JSON writer.
-// Properties: nothing traps or exhausts memory; the fast JSON writer writes the same bytes as JSONEncoder;
+// Properties: an accepted snapshot is within the bounds validation guarantees (`contractViolation`, Support.swift);
+// nothing traps or exhausts memory; the fast JSON writer writes the same bytes as JSONEncoder;
 // the written JSON reads back (validation included) as the same snapshot.
 import ABIBackends
 import ABIModel
@@ -31,4 +32,6 @@ func fuzzSnapshotEmitters(_ input: UnsafeRawBufferPointer) {
     guard back == normalized else {
         violation("snapshot_emitters", "the written JSON reads back as a different snapshot")
     }
+    // Last, so that on code without validation the stages' own traps show first.
+    if let problem = contractViolation(s) { violation("snapshot_emitters", "validation accepted a snapshot outside the contract: \(problem)") }
 }
