@@ -392,6 +392,12 @@ def elf_cases(name, data):
     top = big if wide else 0xFFFFFFFF
     case("shoff-huge", lambda e: e.set_header("shoff", top))
     case("shoff-past-end", lambda e: e.set_header("shoff", n + 1))
+    if wide:   # just below 2^63: converts to Int, then overflows when a length is added
+        case("shoff-int-max", lambda e: e.set_header("shoff", big - 1))
+        case("symtab-offset-int-max", lambda e: e.set_section(e.index_of_type(2), "offset", big - 1))
+        case("strtab-offset-int-max", lambda e: e.set_section(e.index_of_type(3), "offset", big - 1))
+        case("symbol-value-int-max", lambda e: e.set_symbol(e.defined_symbol(), "value", big - 1))
+        case("symbol-size-int-max", lambda e: e.set_symbol(e.defined_symbol(), "size", big - 1))
     case("shnum-0-extended-huge", lambda e: (e.set_header("shnum", 0), e.set_section(0, "size", top)))
     case("shstrndx-xindex", lambda e: (e.set_header("shstrndx", 0xFFFF), e.set_section(0, "link", 0xFFFFFFFF)))
     case("shentsize-huge", lambda e: e.set_header("shentsize", 0xFFFF))

@@ -44,7 +44,7 @@ def classify(output):
     if reason is None:
         for pattern in (r"ERROR: AddressSanitizer: (.*?)(?: on address| \(thread|$)", r"ERROR: libFuzzer: (out-of-memory \(malloc\(\d+\)\)|out-of-memory|timeout|deadly signal)",
                         r"(Fatal error: .*)"):
-            m = re.search(pattern, output)
+            m = re.search(pattern, output, re.M)
             if m:
                 reason = m.group(1)
                 break
@@ -75,7 +75,11 @@ def main():
             clean.append(path)
             continue
         reason, frames = classify(output)
-        key = (reason, frames[0][1] if frames else "")
+        where = frames[0][1] if frames else ""
+        if reason == "stack-overflow" and frames:   # the top frame varies along the recursion: key on the recursing one
+            where = max(set(loc for _, loc in frames), key=lambda loc: sum(1 for _, l in frames if l == loc))
+            frames = [f for f in frames if f[1] == where][:1] + frames
+        key = (reason, where)
         groups.setdefault(key, {"inputs": [], "frames": frames})["inputs"].append(path)
     names = demangle(sorted({fn for g in groups.values() for fn, _ in g["frames"][:4]}))
     for n, ((reason, where), g) in enumerate(sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])), 1):

@@ -2,7 +2,7 @@
 # libFuzzer harnesses for abigen's untrusted-input readers (see Fuzz/README.md).
 #
 #   Scripts/fuzz.sh TARGET MINUTES   fuzz one harness for MINUTES minutes (one worker); new inputs go to
-#                                    .build/fuzz/corpus/TARGET, crashes to Fuzz/crashes/TARGET/
+#                                    .build/fuzz/corpus/TARGET, crash inputs to .build/fuzz/crashes/TARGET/
 #   Scripts/fuzz.sh --ci             build every harness, run each over its committed corpus
 #                                    (Fuzz/corpus/TARGET) plus a fixed number of mutations; fails on any crash
 #   Scripts/fuzz.sh --build          build every harness only
@@ -133,17 +133,18 @@ case ${1:-} in
     [[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || die "usage: Scripts/fuzz.sh TARGET MINUTES"
     build
     corpus=$OUT/corpus/$h
-    mkdir -p "$corpus" "Fuzz/crashes/$h"
+    crashes=$OUT/crashes/$h
+    mkdir -p "$corpus" "$crashes"
     touch "$corpus"
     mapfile -t f < <(flags "$h")
-    echo "fuzz.sh: fuzzing $h for $2 min; corpus $corpus (seeded from Fuzz/corpus/$h), crashes in Fuzz/crashes/$h/" >&2
+    echo "fuzz.sh: fuzzing $h for $2 min; corpus $corpus (seeded from Fuzz/corpus/$h), crashes in $crashes/" >&2
     # Fork mode with one worker: a crash is saved and fuzzing goes on, so one run finds every distinct crash.
     status=0
     "$OUT/bin/$h" "${f[@]}" -max_total_time=$(($2 * 60)) -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
-        -artifact_prefix="Fuzz/crashes/$h/" "$corpus" "Fuzz/corpus/$h" || status=$?
-    found=$(find "Fuzz/crashes/$h" -newer "$corpus" -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' \) | wc -l)
+        -artifact_prefix="$crashes/" "$corpus" "Fuzz/corpus/$h" || status=$?
+    found=$(find "$crashes" -newer "$corpus" -type f | wc -l)
     if [[ $found -gt 0 ]]; then
-        echo "fuzz.sh: $h: $found new crash inputs in Fuzz/crashes/$h/ (group them: Scripts/fuzz.sh --triage $h Fuzz/crashes/$h)" >&2
+        echo "fuzz.sh: $h: $found new crash inputs in $crashes/ (group them: Scripts/fuzz.sh --triage $h $crashes)" >&2
         status=1
     fi
     exit $status ;;
