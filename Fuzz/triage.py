@@ -19,8 +19,12 @@ FRAME = re.compile(r"^\s+#(\d+) 0x[0-9a-f]+ in (\S+) (\S+)")
 def demangle(names):
     if not names:
         return {}
-    out = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(names), capture_output=True, text=True)
-    lines = out.stdout.splitlines() if out.returncode == 0 else names
+    try:
+        out = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(names),
+                             capture_output=True, text=True, timeout=60)
+        lines = out.stdout.splitlines() if out.returncode == 0 else names
+    except (OSError, subprocess.TimeoutExpired):
+        lines = names
     return dict(zip(names, lines if len(lines) == len(names) else names))
 
 
@@ -63,11 +67,15 @@ def main():
             inputs += sorted(os.path.join(arg, f) for f in os.listdir(arg) if f != "README.md")
         else:
             inputs.append(arg)
+    # Without these the Swift runtime's crash handler competes with ASan's and can hang the run.
+    os.environ.setdefault("SWIFT_BACKTRACE", "enable=no")
+    os.environ.setdefault("ASAN_OPTIONS", "detect_leaks=0")
     groups = {}
     clean = []
     for path in inputs:
         try:
-            r = subprocess.run([binary, *flags, "-runs=1", path], capture_output=True, text=True, errors="replace", timeout=300)
+            r = subprocess.run([binary, *flags, "-runs=1", path], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                               errors="replace", timeout=300)
             output, status = r.stdout + r.stderr, r.returncode
         except subprocess.TimeoutExpired:
             output, status = "ERROR: libFuzzer: timeout", 1
