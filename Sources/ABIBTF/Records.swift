@@ -56,7 +56,7 @@ extension Builder {
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
         records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                               alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous))
+                              anonymousMembers: walker.anonymous, alignmentInferred: true))
         notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
         unsupported += walker.unsupported
         for element in walker.elementRecords {
@@ -79,7 +79,7 @@ extension Builder {
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
         records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                               alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous))
+                              anonymousMembers: walker.anonymous, alignmentInferred: true))
         notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
         unsupported += walker.unsupported
         for element in walker.elementRecords {
