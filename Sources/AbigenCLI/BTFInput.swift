@@ -63,16 +63,17 @@ enum BTFInput {
         }
     }
 
-    /// The BTF snapshot holding what `reference` needs compared: its records by name and the enums its enumerators belong to.
+    /// The BTF snapshot holding what `reference` needs compared: its records by name, and every enumerator of the
+    /// enums its enumerators belong to on either side (an anonymous enum of old headers may be named in the kernel).
     static func counterpart(of reference: ABISnapshot, in path: String, target: String?) throws -> ABISnapshot {
         let records = Array(Set(reference.records.map(\.name))).sorted()
-        let enums = Array(Set(reference.constants.compactMap(\.enumName))).sorted()
-        let names = Array(Set(reference.constants.filter { $0.origin == .enumerator }.map(\.name)))
-        // An enumerator of an anonymous enum has no enum name: it is kept by its own name.
-        var btf = try read(path, options: BTFOptions(records: records.isEmpty ? ["\u{1}none"] : records, enums: enums, constantPrefixes: names,
+        // An empty record list means every record: a name no identifier can have selects none.
+        var btf = try read(path, options: BTFOptions(records: records.isEmpty ? ["\u{1}none"] : records, enums: nil, constantPrefixes: nil,
                                                      target: target ?? reference.target))
         let wanted = Set(reference.constants.map(\.name))
-        btf.constants = btf.constants.filter { wanted.contains($0.name) || ($0.enumName.map(Set(enums).contains) ?? false) }
+        var enums = Set(reference.constants.compactMap(\.enumName))
+        for c in btf.constants where wanted.contains(c.name) { if let e = c.enumName { enums.insert(e) } }
+        btf.constants = btf.constants.filter { wanted.contains($0.name) || ($0.enumName.map(enums.contains) ?? false) }
         return btf
     }
 
