@@ -111,6 +111,14 @@ public struct SelfCheckDifference: Sendable, Equatable, CustomStringConvertible 
     /// What the kernel's BTF says.
     public var kernel: String
 
+    /// Makes a difference record.
+    public init(record: String, field: String?, library: String, kernel: String) {
+        self.record = record
+        self.field = field
+        self.library = library
+        self.kernel = kernel
+    }
+
     /// `record.field: library X, kernel Y`.
     public var description: String {
         "\(record)\(field.map { "." + $0 } ?? ""): library \(library), kernel \(kernel)"
