@@ -4,6 +4,12 @@ import ArgumentParser
 import Foundation
 
 extension Verify {
+    /// `--kernel-tree running` without `--btf`: a record read from BTF has no header a compiler could check.
+    func refuseRunningKernelTree() throws {
+        guard source.kernelTree == BTFInput.runningTree else { return }
+        throw ToolError("abigen: verify: --kernel-tree running reads struct io_uring_cmd from BTF, which no compiler can check; compare with the kernel instead: abigen verify --headers DIR --btf \(BTFInput.runningKernel)")
+    }
+
     /// `verify --btf FILE`: compares the snapshot (or the headers' model) with what the BTF describes,
     /// classifying differences by the differ's rules; exit 1 on a breaking one.
     func verifyAgainstBTF(_ path: String) throws {

@@ -39,6 +39,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         if let btf = source.btf { return try verifyAgainstBTF(btf) }
+        try refuseRunningKernelTree()
         let setup = try source.includeSetup()
         let abi: ABISnapshot
         if let snapshot {

@@ -196,6 +196,9 @@ import Testing
         let merged = try ABISnapshot.decode(Data(running.stdout.utf8), path: "stdout")
         #expect(merged.records.first { $0.name == "io_uring_cmd" }?.header == "vmlinux")
         #expect(merged.records.first { $0.name == "io_uring_sqe" }?.header == "linux/io_uring.h")
+        // verify cannot compile a record read from BTF: one line pointing at verify --btf, exit 2.
+        let verify = try runAbigen(["verify", "--headers", "/usr/include", "--kernel-tree", "running"])
+        #expect(verify.status == 2 && verify.stderr.contains("--btf") && verify.stderr.split(separator: "\n").count == 1, "\(verify.stderr)")
     }
 
     @Test("verify --btf vmlinux: 6.1 headers against the running kernel pass with IORING_OP_LAST a moved sentinel; user_data moved is breaking")
