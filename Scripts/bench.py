@@ -158,7 +158,7 @@ def btf_bench(runs):
         row("BTF io_uring records: abigen --btf vmlinux (io_uring preset, JSON)",
             f"{ABIGEN} --btf {VMLINUX} --format json -o /dev/null", runs),
         row("BTF io_uring_cmd: abigen --btf vmlinux --record io_uring_cmd",
-            f"{ABIGEN} --btf {VMLINUX} --record io_uring_cmd --preset none --format json -o /dev/null", runs),
+            f"{ABIGEN} --btf {VMLINUX} --record io_uring_cmd --format json -o /dev/null", runs),
         row("BTF io_uring_cmd: pahole -C io_uring_cmd", f"pahole -C io_uring_cmd {VMLINUX}", runs),
         row("BTF whole: abigen --btf vmlinux --preset none --format json",
             f"{ABIGEN} --btf {VMLINUX} --preset none --format json -o /dev/null", max(3, runs // 2)),

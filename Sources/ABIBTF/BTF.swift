@@ -183,6 +183,15 @@ public struct BTFFile: Sendable {
         return pi == p.count
     }
 
+    /// True when the NUL-terminated name at `offset` starts with `prefix` (UTF-8 bytes), without making a String.
+    func nameHasPrefix(_ offset: UInt32, _ prefix: [UInt8]) -> Bool {
+        let t = strings
+        let start = Int(offset)
+        guard start < t.count, prefix.count <= t.count - start else { return false }
+        for (i, b) in prefix.enumerated() where t[start + i] != b { return false }
+        return true
+    }
+
     /// The name of type `id` ("" for anonymous types and ids out of range).
     public func name(of id: UInt32) -> String {
         guard Int(id) < types.count else { return "" }
@@ -261,9 +270,10 @@ public struct BTFFile: Sendable {
         members.reserveCapacity(typeLen / 16)
         var at = typeRange.lowerBound
         let end = typeRange.upperBound
-        func need(_ n: Int, _ what: String) throws {
+        // The message is built only on failure: interpolating it for each of 100,000 types costs more than decoding them.
+        func need(_ n: Int, _ what: @autoclosure () -> String) throws {
             let (e, o) = at.addingReportingOverflow(n)
-            guard !o, e <= end else { throw fail("type section truncated inside \(what) of type id \(types.count)") }
+            guard !o, e <= end else { throw fail("type section truncated inside \(what()) of type id \(types.count)") }
         }
         while at < end {
             guard types.count <= maxTypeID else { throw fail("more than \(maxTypeID) types") }
