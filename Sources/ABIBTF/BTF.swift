@@ -129,14 +129,16 @@ public struct BTFFile: Sendable {
     /// Reads the file at `path`: a raw BTF blob, or an ELF object with a `.BTF` section.
     public init(path: String) throws {
         // A regular file of sane size only: a FIFO or /dev/zero would never end, a directory has no contents.
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+        // stat follows symbolic links (a link to /sys/kernel/btf/vmlinux is fine); the link itself is not what is read.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
             throw BTFError(file: path, message: "cannot read the file")
         }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+        guard info.st_mode & S_IFMT == S_IFREG else {
             throw BTFError(file: path, message: "not a regular file")
         }
-        if let size = attributes[.size] as? Int, size > BTFFile.maxFileSize {
-            throw BTFError(file: path, message: "file of \(size) bytes is larger than the \(BTFFile.maxFileSize) bytes a BTF blob may have here")
+        if info.st_size > BTFFile.maxFileSize {
+            throw BTFError(file: path, message: "file of \(info.st_size) bytes is larger than the \(BTFFile.maxFileSize) bytes a BTF blob may have here")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BTFError(file: path, message: "cannot read the file")

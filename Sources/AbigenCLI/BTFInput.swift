@@ -19,11 +19,11 @@ enum InputKind: Equatable {
             throw ToolError("abigen: \(path): no such file or directory")
         }
         if isDir.boolValue { return .directory }
+        // A FIFO or device could block or never end: only regular files (symbolic links followed) are sniffed.
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return .snapshot }
         guard let handle = FileHandle(forReadingAtPath: path) else { return .snapshot }
         defer { try? handle.close() }
-        // A FIFO or device could block or never end: only regular files are sniffed.
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular else { return .snapshot }
         let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
         if head.count >= 2, (head[0] == 0x9f && head[1] == 0xeb) || (head[0] == 0xeb && head[1] == 0x9f) { return .btf }
         if head.count == 4, head == [0x7f, 0x45, 0x4c, 0x46] { return .btf }

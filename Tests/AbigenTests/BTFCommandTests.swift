@@ -82,6 +82,12 @@ import Testing
         #expect(reverse.status == 0, "BTF as the old side: \(reverse.stdout)\(reverse.stderr)")
         let check = try runAbigen(["check", "--baseline", s.reference, "--btf", s.object, "--preset", "none"])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        // A symbolic link to a BTF file is read as the file (stat follows it), in --btf and in diff's detection.
+        let link = s.dir + "/link.o"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: s.object)
+        let viaLink = try runAbigen(["diff", s.reference, link, "--preset", "none"])
+        #expect(viaLink.status == 0 && viaLink.stdout.contains("0 breaking"), "\(viaLink.stdout)\(viaLink.stderr)")
+        #expect(try runAbigen(["--btf", link, "--preset", "none", "--format", "json"]).status == 0)
         let both = try runAbigen(["diff", s.object, s.object, "--preset", "none"])
         #expect(both.status == 0 && both.stdout.contains("0 breaking, 0 compatible"), "\(both.stdout)")
 
