@@ -95,7 +95,7 @@ public struct HeaderOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("A Linux source tree (e.g. extracted from Debian's linux-source-6.12): read struct io_uring_cmd and IORING_URING_CMD_* from its include/linux/io_uring/cmd.h (or include/linux/io_uring.h before 6.3) and the uapi header from its include/uapi. 'running': struct io_uring_cmd from the running kernel's BTF (/sys/kernel/btf/vmlinux), the uapi from the headers.", valueName: "dir"))
     public var kernelTree: String?
 
-    @Option(help: ArgumentHelp("Read the ABI from this BTF file instead of headers: the running kernel's /sys/kernel/btf/vmlinux, or an ELF object with a .BTF section (BTF has no macros; see the README, "Check against the running kernel").", valueName: "file"))
+    @Option(help: ArgumentHelp("Read the ABI from this BTF file instead of headers: the running kernel's /sys/kernel/btf/vmlinux, or an ELF object with a .BTF section (BTF has no macros; see the README section 'Check against the running kernel').", valueName: "file"))
     public var btf: String?
 
     @Option(name: .customLong("clang-arg"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Extra argument for clang and the probe compiler (repeatable), e.g. --clang-arg=-DFOO.", valueName: "arg"))
