@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "AbigenCLI",
             dependencies: [
-                "ABIModel", "ABIFrontend", "ABIBackends",
+                "ABIModel", "ABIFrontend", "ABIBackends", "ABIBTF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,7 +68,7 @@ let package = Package(
         ),
         // The runtime library users import (issue 6): generated layouts plus the safe API.
         .target(name: "CIoUringSys"),
-        .target(name: "IoUring", dependencies: ["CIoUringSys"]),
+        .target(name: "IoUring", dependencies: ["CIoUringSys", "ABIBTF"]),
         .testTarget(name: "ModelTests", dependencies: ["ABIModel"]),
         .testTarget(name: "BTFTests", dependencies: ["ABIModel", "ABIBTF"]),
         .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends"]),

@@ -4,10 +4,12 @@
 Prints a Markdown table: median wall time (hyperfine) and peak memory (GNU time's max RSS) of
 abigen generate and verify beside bindgen (generate, and `rustc --test` of its layout tests),
 for the io_uring header and for the whole /usr/include/linux uapi set, plus abigen's scaling
-with 1, 10, 100 and all headers. Timings are measurements, never test assertions.
+with 1, 10, 100 and all headers. With /sys/kernel/btf/vmlinux: the BTF frontend beside pahole (the
+io_uring records) and bpftool (the whole BTF). Timings are measurements, never test assertions.
 
-Usage: python3 Scripts/bench.py [--runs N] [--skip-rustc]
-Needs: a release build (swift build -c release --product abigen), hyperfine, bindgen, rustc, GNU time.
+Usage: python3 Scripts/bench.py [--runs N] [--skip-rustc] [--btf-only]
+Needs: a release build (swift build -c release --product abigen), hyperfine, bindgen, rustc, GNU time;
+for the BTF rows pahole (dwarves) and bpftool.
 """
 import argparse
 import json
@@ -57,7 +59,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--skip-rustc", action="store_true", help="skip compiling bindgen's layout tests (slow)")
+    ap.add_argument("--btf-only", action="store_true", help="only the BTF comparisons (pahole, bpftool)")
     args = ap.parse_args()
+    if args.btf_only:
+        if not os.path.exists(ABIGEN):
+            sys.exit("bench.py: build first: swift build -c release --product abigen")
+        btf_bench(args.runs)
+        return
     for tool in ["hyperfine", "bindgen", "/usr/bin/time"]:
         if not shutil.which(tool):
             sys.exit(f"bench.py: {tool} not found (bash .ci/packages.sh installs it)")
@@ -129,6 +137,43 @@ def main():
         per = f"{t / recs * 1e6:.0f} µs" if recs else "-"
         print(f"| {n} | {recs} | {fmt_time(t)} | {per} |")
     shutil.rmtree(work, ignore_errors=True)
+    print()
+    btf_bench(args.runs)
+
+
+VMLINUX = "/sys/kernel/btf/vmlinux"
+
+
+def btf_bench(runs):
+    """The BTF frontend against pahole and bpftool on the running kernel's BTF (issue 13's goals)."""
+    if not os.path.exists(VMLINUX):
+        print(f"BTF: {VMLINUX} is absent: no BTF rows")
+        return
+    missing = [t for t in ["pahole", "bpftool", "hyperfine"] if not shutil.which(t)]
+    if missing:
+        print(f"BTF: {', '.join(missing)} not found (bash .ci/packages.sh installs them): no BTF rows")
+        return
+    size_mb = os.path.getsize(VMLINUX) / 1e6
+    rows = [
+        row("BTF io_uring records: abigen --btf vmlinux (io_uring preset, JSON)",
+            f"{ABIGEN} --btf {VMLINUX} --format json -o /dev/null", runs),
+        row("BTF io_uring_cmd: abigen --btf vmlinux --record io_uring_cmd",
+            f"{ABIGEN} --btf {VMLINUX} --record io_uring_cmd --format json -o /dev/null", runs),
+        row("BTF io_uring_cmd: pahole -C io_uring_cmd", f"pahole -C io_uring_cmd {VMLINUX}", runs),
+        row("BTF whole: abigen --btf vmlinux --preset none --format json",
+            f"{ABIGEN} --btf {VMLINUX} --preset none --format json -o /dev/null", max(3, runs // 2)),
+        row("BTF whole: bpftool btf dump file vmlinux format c", f"bpftool btf dump file {VMLINUX} format c", max(3, runs // 2)),
+    ]
+    print(f"| BTF ({size_mb:.1f} MB {VMLINUX}) | median wall time | peak memory |")
+    print("|---|---:|---:|")
+    for label, t, m in rows:
+        print(f"| {label} | - | - |" if t is None else f"| {label} | {fmt_time(t)} | {m:.0f} MiB |")
+    t = [r[1] for r in rows]
+    if None in t:
+        return
+    print()
+    print(f"io_uring records from BTF: abigen {t[0] / t[2]:.2f}x pahole's time (io_uring_cmd alone: {t[1] / t[2]:.2f}x); goal: at most 1x.")
+    print(f"whole BTF to JSON: abigen {t[3] / t[4]:.2f}x bpftool's time; goal: at most 2x.")
 
 
 if __name__ == "__main__":

@@ -129,14 +129,16 @@ public struct BTFFile: Sendable {
     /// Reads the file at `path`: a raw BTF blob, or an ELF object with a `.BTF` section.
     public init(path: String) throws {
         // A regular file of sane size only: a FIFO or /dev/zero would never end, a directory has no contents.
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+        // stat follows symbolic links (a link to /sys/kernel/btf/vmlinux is fine); the link itself is not what is read.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
             throw BTFError(file: path, message: "cannot read the file")
         }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+        guard info.st_mode & S_IFMT == S_IFREG else {
             throw BTFError(file: path, message: "not a regular file")
         }
-        if let size = attributes[.size] as? Int, size > BTFFile.maxFileSize {
-            throw BTFError(file: path, message: "file of \(size) bytes is larger than the \(BTFFile.maxFileSize) bytes a BTF blob may have here")
+        if info.st_size > BTFFile.maxFileSize {
+            throw BTFError(file: path, message: "file of \(info.st_size) bytes is larger than the \(BTFFile.maxFileSize) bytes a BTF blob may have here")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BTFError(file: path, message: "cannot read the file")
@@ -181,6 +183,15 @@ public struct BTFFile: Sendable {
         }
         while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
         return pi == p.count
+    }
+
+    /// True when the NUL-terminated name at `offset` starts with `prefix` (UTF-8 bytes), without making a String.
+    func nameHasPrefix(_ offset: UInt32, _ prefix: [UInt8]) -> Bool {
+        let t = strings
+        let start = Int(offset)
+        guard start < t.count, prefix.count <= t.count - start else { return false }
+        for (i, b) in prefix.enumerated() where t[start + i] != b { return false }
+        return true
     }
 
     /// The name of type `id` ("" for anonymous types and ids out of range).
@@ -261,9 +272,10 @@ public struct BTFFile: Sendable {
         members.reserveCapacity(typeLen / 16)
         var at = typeRange.lowerBound
         let end = typeRange.upperBound
-        func need(_ n: Int, _ what: String) throws {
+        // The message is built only on failure: interpolating it for each of 100,000 types costs more than decoding them.
+        func need(_ n: Int, _ what: @autoclosure () -> String) throws {
             let (e, o) = at.addingReportingOverflow(n)
-            guard !o, e <= end else { throw fail("type section truncated inside \(what) of type id \(types.count)") }
+            guard !o, e <= end else { throw fail("type section truncated inside \(what()) of type id \(types.count)") }
         }
         while at < end {
             guard types.count <= maxTypeID else { throw fail("more than \(maxTypeID) types") }

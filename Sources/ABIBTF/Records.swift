@@ -56,7 +56,7 @@ extension Builder {
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
         records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                               alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous))
+                              anonymousMembers: walker.anonymous, alignmentInferred: true))
         notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
         unsupported += walker.unsupported
         for element in walker.elementRecords {
@@ -79,7 +79,7 @@ extension Builder {
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
         records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                               alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous))
+                              anonymousMembers: walker.anonymous, alignmentInferred: true))
         notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
         unsupported += walker.unsupported
         for element in walker.elementRecords {
@@ -112,7 +112,10 @@ extension Builder {
         }
         let signed = ty.kindFlag
         let underlying = IntegerType(spelling: integerSpelling(size: size, signed: signed), size: size, signed: signed)
+        let prefixBytes = everything || tagWanted ? [] : (options.constantPrefixes ?? []).map { Array($0.utf8) }
         for e in file.members(of: id) {
+            // Most of a kernel's enumerators are not wanted: the prefix is checked on the bytes before a String is made.
+            if !prefixBytes.isEmpty, !prefixBytes.contains(where: { file.nameHasPrefix(e.nameOffset, $0) }) { continue }
             let n = try identifier(file.string(at: e.nameOffset), "an enumerator of type id \(id)")
             guard !n.isEmpty else { continue }
             guard everything || tagWanted || (options.constantPrefixes ?? []).contains(where: { n.hasPrefix($0) }) else { continue }

@@ -173,7 +173,8 @@ extension ABISnapshot {
         }
         return Record(name: try r.string("name"), cName: try r.string("cName"), kind: try r.enumeration("kind", RecordKind.self),
                       size: try r.int("size"), alignment: try r.int("alignment"), packed: try r.bool("packed"),
-                      header: try r.string("header"), fields: fields, anonymousMembers: anonymous)
+                      header: try r.string("header"), fields: fields, anonymousMembers: anonymous,
+                      alignmentInferred: try r.optional("alignmentInferred")?.asBool("alignmentInferred"))
     }
 
     static func constant(_ value: JSONValue) throws -> Constant {

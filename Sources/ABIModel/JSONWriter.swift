@@ -150,6 +150,7 @@ extension JSONWriter {
         object { w in
             var f = true
             w.key("alignment", first: &f); w.int(r.alignment)
+            if let i = r.alignmentInferred { w.key("alignmentInferred", first: &f); w.bool(i) }
             w.key("anonymousMembers", first: &f); w.array(r.anonymousMembers) { w, a in
                 w.object { w in
                     var f = true

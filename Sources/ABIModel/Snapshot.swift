@@ -94,9 +94,11 @@ public struct Record: Codable, Sendable, Equatable {
     public var fields: [Field]
     /// The record's anonymous struct and union members, recursively, in declaration order.
     public var anonymousMembers: [AnonymousMember]
+    /// True when ``alignment`` was inferred (BTF records none), not read from a compiler; nil (omitted from JSON): read.
+    public var alignmentInferred: Bool?
 
     public init(name: String, cName: String, kind: RecordKind, size: Int, alignment: Int, packed: Bool = false,
-                header: String, fields: [Field], anonymousMembers: [AnonymousMember] = []) {
+                header: String, fields: [Field], anonymousMembers: [AnonymousMember] = [], alignmentInferred: Bool? = nil) {
         self.name = name
         self.cName = cName
         self.kind = kind
@@ -106,6 +108,7 @@ public struct Record: Codable, Sendable, Equatable {
         self.header = header
         self.fields = fields
         self.anonymousMembers = anonymousMembers
+        self.alignmentInferred = alignmentInferred
     }
 
     /// The field with this flattened C name, if any.

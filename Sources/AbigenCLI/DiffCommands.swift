@@ -15,7 +15,7 @@ struct DiffOutputOptions: ParsableArguments, Sendable {
     var suppressions: String?
 
     /// Diffs, applies suppressions, prints, and fails with status 1 when asked to.
-    func report(old: ABISnapshot, new: ABISnapshot, oldLabel: String, newLabel: String) throws {
+    func report(old: ABISnapshot, new: ABISnapshot, oldLabel: String, newLabel: String, notes: [String] = []) throws {
         var changes = ABIDiffer.diff(old: old, new: new)
         if let path = suppressions {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ToolError("abigen: \(path): cannot read suppression file") }
@@ -24,6 +24,7 @@ struct DiffOutputOptions: ParsableArguments, Sendable {
         }
         var text = DiffReport.render(changes, format: format, oldLabel: oldLabel, newLabel: newLabel)
         if format == .markdown { text += LayoutMarkdown.changedRecords(changes, old: old, new: new) }
+        if !notes.isEmpty, format == .text || format == .markdown { text += notes.map { "\n" + $0 }.joined() + "\n" }
         try OutputFile.writeStandardOutput(Data(text.utf8))
         let status = failOn.exitStatus(for: changes)
         if status != 0 { throw ExitCode(status) }
@@ -72,13 +73,16 @@ struct Diff: AsyncParsableCommand, Sendable {
         async let oldSide = load(old)
         async let newSide = load(new)
         let (oldSnapshot, newSnapshot) = try await (oldSide, newSide)
-        try output.report(old: oldSnapshot, new: newSnapshot, oldLabel: old, newLabel: new)
+        let sides = try BTFInput.comparable(old: oldSnapshot, oldIsBTF: InputKind.of(old) == .btf, new: newSnapshot, newIsBTF: InputKind.of(new) == .btf)
+        try output.report(old: sides.old, new: sides.new, oldLabel: old, newLabel: new, notes: sides.notes)
     }
 
     /// A side: a snapshot file, a kernel tree, or an include directory.
     func load(_ path: String) throws -> ABISnapshot {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ToolError("abigen: \(path): no such file or directory") }
+        if source.btf != nil { throw ToolError("abigen: diff: give the BTF file as OLD or NEW, not with --btf") }
+        if try InputKind.of(path) == .btf { return try BTFInput.snapshot(path, options: source) }
         if !isDir.boolValue {
             do { return try ABISnapshot.load(from: path) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
         }
@@ -116,8 +120,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let old: ABISnapshot
-        do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+        if try InputKind.of(baseline) == .btf { var o = source; o.btf = baseline; old = try o.snapshot() }
+        else { do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") } }
         let new = try source.snapshot()
-        try output.report(old: old, new: new, oldLabel: baseline, newLabel: source.includeDirectories.joined(separator: ":"))
+        let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil)
+        try output.report(old: sides.old, new: sides.new, oldLabel: baseline, newLabel: source.btf ?? source.includeDirectories.joined(separator: ":"),
+                          notes: sides.notes)
     }
 }

@@ -92,8 +92,11 @@ public struct HeaderOptions: ParsableArguments, Sendable {
     @Flag(help: "Evaluate every object-like macro of the headers, whatever its prefix.")
     public var allMacros = false
 
-    @Option(help: ArgumentHelp("A Linux source tree (e.g. extracted from Debian's linux-source-6.12): read struct io_uring_cmd and IORING_URING_CMD_* from its include/linux/io_uring/cmd.h (or include/linux/io_uring.h before 6.3) and the uapi header from its include/uapi.", valueName: "dir"))
+    @Option(help: ArgumentHelp("A Linux source tree (e.g. extracted from Debian's linux-source-6.12): read struct io_uring_cmd and IORING_URING_CMD_* from its include/linux/io_uring/cmd.h (or include/linux/io_uring.h before 6.3) and the uapi header from its include/uapi. 'running': struct io_uring_cmd from the running kernel's BTF (/sys/kernel/btf/vmlinux), the uapi from the headers.", valueName: "dir"))
     public var kernelTree: String?
+
+    @Option(help: ArgumentHelp("Read the ABI from this BTF file instead of headers: the running kernel's /sys/kernel/btf/vmlinux, or an ELF object with a .BTF section (BTF has no macros; see the README section 'Check against the running kernel').", valueName: "file"))
+    public var btf: String?
 
     @Option(name: .customLong("clang-arg"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Extra argument for clang and the probe compiler (repeatable), e.g. --clang-arg=-DFOO.", valueName: "arg"))
     public var clangArguments: [String] = []
@@ -125,7 +128,7 @@ public struct HeaderOptions: ParsableArguments, Sendable {
 
     /// Include directories and extra clang arguments (the kernel tree's and stand-ins' first), without needing a header.
     public func includeSetup() throws -> (directories: [String], arguments: [String]) {
-        guard let tree = kernelTree else { return (includeDirectories, clangArguments) }
+        guard let tree = kernelTree, tree != BTFInput.runningTree else { return (includeDirectories, clangArguments) }
         let k = try KernelTree(root: tree)
         let standIns = try BuiltinHeaders.directory()
         return (k.includeDirectories(standIns: standIns) + includeDirectories, k.clangArguments(standIns: standIns) + clangArguments)
@@ -179,6 +182,8 @@ public struct HeaderOptions: ParsableArguments, Sendable {
 
     /// Parses the headers into a snapshot whose recorded include directories are only the user's own.
     public func snapshot() throws -> ABISnapshot {
+        if let btf { return try BTFInput.snapshot(btf, options: self) }
+        if kernelTree == BTFInput.runningTree { return try BTFInput.headersWithRunningKernel(self) }
         let options = try parseOptions()
         var s: ABISnapshot
         do { s = try Frontend.parse(options) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }

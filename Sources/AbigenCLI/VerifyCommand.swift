@@ -22,6 +22,8 @@ struct Verify: ParsableCommand {
           abigen verify --snapshot abi.json --headers /usr/include
               is the committed snapshot stale against today's headers?
           abigen verify --headers /usr/i686-linux-gnu/include --target i686-linux-gnu
+          abigen verify --headers /usr/include --btf /sys/kernel/btf/vmlinux
+              the running kernel as oracle: no compiler, the differ's rules
         """)
 
     @OptionGroup var source: HeaderOptions
@@ -36,6 +38,8 @@ struct Verify: ParsableCommand {
     var keepProbe: String?
 
     func run() throws {
+        if let btf = source.btf { return try verifyAgainstBTF(btf) }
+        try refuseRunningKernelTree()
         let setup = try source.includeSetup()
         let abi: ABISnapshot
         if let snapshot {

@@ -45,7 +45,8 @@ struct SnapshotGenerator {
                 AnonymousMember(path: ints(), fieldIndexes: ints(), kind: chance(50) ? .struct : .union, offset: number(), size: number())
             }
             s.records.append(Record(name: string(), cName: string(), kind: chance(50) ? .struct : .union, size: number(),
-                                    alignment: number(), packed: chance(50), header: string(), fields: fields, anonymousMembers: anonymous))
+                                    alignment: number(), packed: chance(50), header: string(), fields: fields, anonymousMembers: anonymous,
+                                    alignmentInferred: chance(30) ? chance(50) : nil))
         }
         for _ in 0..<int(0...3) {
             let value: IntegerValue = chance(50) ? .signed(Int64.random(in: Int64.min...Int64.max, using: &rng))
@@ -228,7 +229,7 @@ struct JSONDifferentialTests {
                                                 flexibleArray: true)
         s.records.append(Record(name: "io_uring_cqe", cName: "struct io_uring_cqe", kind: .struct, size: 16, alignment: 8,
                                 header: "linux/io_uring.h",
-                                fields: [Field(name: "user_data", offset: 0, size: 8, type: Sample.u64())]))
+                                fields: [Field(name: "user_data", offset: 0, size: 8, type: Sample.u64())], alignmentInferred: true))
         s.constants[1].definition = "\"quoted\\\\ \u{00E9}\u{1F600}\""
         s.constants.append(Constant(name: "NEG", value: .signed(Int64.min), type: "long long", size: 8, signed: true, origin: .macro,
                                     header: "linux/io_uring.h", definition: "(-9223372036854775807LL - 1)"))
@@ -246,7 +247,7 @@ struct JSONDifferentialTests {
         let data = try s.jsonData()
         let text = String(decoding: data, as: UTF8.self)
         for key in ["preludeHeaders", "headerGroups", "bitOffset", "bitWidth", "anonymousPath", "arrayDimensions", "flexibleArray",
-                    "\"record\"", "\"signed\" : true", "enumName", "enumType", "definition", "\"packed\" : true"] {
+                    "\"record\"", "\"signed\" : true", "enumName", "enumType", "definition", "\"packed\" : true", "\"alignmentInferred\" : true"] {
             #expect(text.contains(key), "\(key) is written")
         }
         #expect(data == (try s.foundationJSONData()))

@@ -93,7 +93,7 @@ public enum ABIDiffer {
         "sentinel-moved": .compatible,
         "field-type-respelled": .note, "field-renamed": .note, "field-regrouped": .note,
         "anonymous-member-renumbered": .note, "constant-type-changed": .note, "constant-origin-changed": .note,
-        "enumerator-enum-changed": .note, "record-kind-changed": .note,
+        "enumerator-enum-changed": .note, "record-kind-changed": .note, "record-alignment-inferred-changed": .note,
     ]
 
     /// Names of reserved or padding members, which the kernel may put to use (`pad`, `__pad2`, `resv1`, `reserved`…).
@@ -157,7 +157,11 @@ public enum ABIDiffer {
             out.append(ABIChange(.breaking, "record-size-changed", record: r, old: "\(o.size) bytes", new: "\(n.size) bytes",
                                  reason: "sizeof differs: arrays of the record, records embedding it and size-checked system calls change"))
         }
-        if o.alignment != n.alignment {
+        if o.alignment != n.alignment, o.alignmentInferred == true || n.alignmentInferred == true {
+            let side = o.alignmentInferred == true ? (n.alignmentInferred == true ? "both sides" : "the old side") : "the new side"
+            out.append(ABIChange(.note, "record-alignment-inferred-changed", record: r, old: "alignment \(o.alignment)", new: "alignment \(n.alignment)",
+                                 reason: "the alignment on \(side) is inferred (BTF records none), not a fact; verify it with a compiler"))
+        } else if o.alignment != n.alignment {
             out.append(ABIChange(.breaking, "record-alignment-changed", record: r, old: "alignment \(o.alignment)", new: "alignment \(n.alignment)",
                                  reason: "the record's placement in other records and arrays changes"))
         }
@@ -220,7 +224,8 @@ public enum ABIDiffer {
 
         // Reserved members put to use: their old bytes now hold new members (and what is left of them),
         // and nothing else moved, so old binaries (which wrote zeros there) are unaffected.
-        let nothingMoved = !out.contains { $0.severity == .breaking } && o.size == n.size && o.alignment == n.alignment
+        let nothingMoved = !out.contains { $0.severity == .breaking } && o.size == n.size
+            && (o.alignment == n.alignment || o.alignmentInferred == true || n.alignmentInferred == true)
         for field in reservedChanged {
             let range = bytes(field)
             let inside = added.filter { !explained.contains($0.name) && $0.size > 0 && range.contains($0.offset) && end($0.offset, $0.size) <= Int128(range.upperBound) }

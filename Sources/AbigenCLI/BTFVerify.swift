@@ -1,0 +1,41 @@
+import ABIBackends
+import ABIModel
+import ArgumentParser
+import Foundation
+
+extension Verify {
+    /// `--kernel-tree running` without `--btf`: a record read from BTF has no header a compiler could check.
+    func refuseRunningKernelTree() throws {
+        guard source.kernelTree == BTFInput.runningTree else { return }
+        throw ToolError("abigen: verify: --kernel-tree running reads struct io_uring_cmd from BTF, which no compiler can check; compare with the kernel instead: abigen verify --headers DIR --btf \(BTFInput.runningKernel)")
+    }
+
+    /// `verify --btf FILE`: compares the snapshot (or the headers' model) with what the BTF describes,
+    /// classifying differences by the differ's rules; exit 1 on a breaking one.
+    func verifyAgainstBTF(_ path: String) throws {
+        let abi: ABISnapshot
+        if let snapshot {
+            do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+        } else {
+            var headers = source
+            headers.btf = nil
+            abi = try headers.snapshot()
+        }
+        let kernel = try BTFInput.counterpart(of: abi, in: path, target: source.target)
+        let restricted = BTFInput.restrict(abi, to: kernel)
+        let changes = ABIDiffer.diff(old: restricted.snapshot, new: kernel)
+        let label = snapshot ?? (source.includeDirectories.isEmpty ? "headers" : source.includeDirectories.joined(separator: ":"))
+        let compared = restricted.snapshot.records.count
+        let enumerators = restricted.snapshot.constants.count
+        var text = "verify \(label) against \(path) (BTF): \(compared) record\(compared == 1 ? "" : "s") and \(enumerators) enumerator\(enumerators == 1 ? "" : "s") compared; "
+        text += DiffReport.summary(changes) + "\n"
+        text += "alignment read from BTF is inferred (BTF records none): an alignment difference is a note, never breaking\n"
+        for line in restricted.lines { text += line + "\n" }
+        let body = DiffReport.render(changes, format: .text, oldLabel: label, newLabel: path)
+        // The text report's first line repeats the summary; the changes follow it.
+        text += body.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().joined()
+        if !text.hasSuffix("\n") { text += "\n" }
+        try OutputFile.writeStandardOutput(Data(text.utf8))
+        if changes.contains(where: { $0.severity == .breaking && !$0.suppressed }) { throw ExitCode(1) }
+    }
+}
