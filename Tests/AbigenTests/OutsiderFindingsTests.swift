@@ -20,4 +20,28 @@ import Testing
         #expect(v.status == 2)
         #expect(v.stderr.split(separator: "\n").count == 1)
     }
+
+    /// `#define BIG 18446744073709551615` (unsuffixed decimal above LLONG_MAX) is `unsigned long long` to clang but
+    /// `__int128` to gcc, so the snapshot said 8 bytes and `verify` (gcc) said 16: abigen disagreed with itself.
+    /// Such a macro, directly or through another macro, must be skipped as compiler-dependent and verify must pass.
+    @Test func unsuffixedDecimalAboveLongLongIsCompilerDependent() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        #define OF_BIG 18446744073709551615
+        #define OF_VIA (OF_BIG)
+        #define OF_HEX 0xffffffffffffffff
+        #define OF_OK 9223372036854775807
+
+        """.write(toFile: dir + "/of.h", atomically: true, encoding: .utf8)
+        let args = ["--headers", dir, "--header", "of.h", "--preset", "none", "--macro-prefix", "OF_"]
+        let v = try runAbigen(["verify"] + args)
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+        let g = try runAbigen(args + ["--format", "json", "-o", "-"])
+        #expect(g.status == 0)
+        let snapshot = try ABISnapshot.decode(Data(g.stdout.utf8), path: "stdout")
+        #expect(snapshot.constants.map(\.name) == ["OF_HEX", "OF_OK"])
+        let skipped = snapshot.skippedMacros.filter { $0.reason.hasPrefix("compiler-dependent") }.map(\.name)
+        #expect(skipped == ["OF_BIG", "OF_VIA"])
+    }
 }
