@@ -44,4 +44,20 @@ import Testing
         let skipped = snapshot.skippedMacros.filter { $0.reason.hasPrefix("compiler-dependent") }.map(\.name)
         #expect(skipped == ["OF_BIG", "OF_VIA"])
     }
+
+    /// `verify --keep-probe` at an existing file printed Foundation's whole NSError dump (`Error Domain=NSCocoaErrorDomain
+    /// Code=516 ... UserInfo={...}`) instead of the problem in words.
+    @Test func keepProbeAtAFileGivesAShortReason() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/taken"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try runAbigen(["verify", "--headers", "/usr/include", "--keep-probe", file])
+        #expect(r.status == 2)
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(r.stderr.contains(file))
+        #expect(r.stderr.contains(String(cString: strerror(EEXIST))))
+        #expect(!r.stderr.contains("Domain="))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "x")
+    }
 }
