@@ -60,4 +60,23 @@ import Testing
         #expect(!r.stderr.contains("Domain="))
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "x")
     }
+
+    /// With `--target i686-linux-gnu`, generate found `<stdint.h>`'s `bits/` headers in the cross directory it adds by
+    /// itself (/usr/i686-linux-gnu/include), but verify's probe compiler was not given that directory and failed
+    /// (exit 2) on the same header. The oracle is clang -target i686-linux-gnu compiling the probe.
+    @Test func verifyForAnotherTargetSeesTheSameHeadersAsGenerate() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        #include <stdint.h>
+        struct of_x { uint8_t a; uint64_t b; };
+
+        """.write(toFile: dir + "/x.h", atomically: true, encoding: .utf8)
+        let args = ["--headers", dir, "--header", "x.h", "--preset", "none", "--target", "i686-linux-gnu"]
+        let g = try runAbigen(args + ["--format", "json", "-o", "-"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let v = try runAbigen(["verify"] + args)
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+        #expect(v.stdout.contains("0 mismatches"))
+    }
 }
