@@ -79,4 +79,25 @@ import Testing
         #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
         #expect(v.stdout.contains("0 mismatches"))
     }
+
+    /// `diff --format markdown` printed a respelled member's types as raw `struct <unnamed>` outside a code span; a
+    /// markdown renderer (GitHub's included) takes `<unnamed>` for an HTML tag and shows an empty cell.
+    @Test func markdownDiffEscapesAngleBracketsOutsideCodeSpans() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (side, body) in [("old", "struct { int a; }"), ("new", "union { int a; }")] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + side, withIntermediateDirectories: true)
+            try "struct of_s { \(body) x; };\n".write(toFile: dir + "/\(side)/a.h", atomically: true, encoding: .utf8)
+            let g = try runAbigen(["--headers", dir + "/" + side, "--header", "a.h", "--preset", "none", "--format", "json",
+                                   "-o", dir + "/\(side).json"])
+            #expect(g.status == 0, "\(g.stderr)")
+        }
+        let d = try runAbigen(["diff", dir + "/old.json", dir + "/new.json", "--format", "markdown"])
+        #expect(d.status == 0, "\(d.stderr)")
+        let row = try #require(d.stdout.split(separator: "\n").first { $0.contains("field-type-respelled") })
+        // Outside the backquoted subject, no character may open an HTML tag.
+        let outsideCode = row.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        #expect(!outsideCode.contains { $0.contains("<") })
+        #expect(row.contains("struct &lt;unnamed&gt;") && row.contains("union &lt;unnamed&gt;"))
+    }
 }
