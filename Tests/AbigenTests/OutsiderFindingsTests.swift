@@ -100,4 +100,14 @@ import Testing
         #expect(!outsideCode.contains { $0.contains("<") })
         #expect(row.contains("struct &lt;unnamed&gt;") && row.contains("union &lt;unnamed&gt;"))
     }
+
+    /// `-o /dev/stdout` with standard output a pipe (`abigen ... -o /dev/stdout | cat`) was refused as "a symbolic link
+    /// whose target does not exist": /proc/self/fd/1 names `pipe:[N]`, no path. A pipe is written through.
+    @Test func outputToDevStdoutWhenItIsAPipe() throws {
+        let direct = try abigen(["--headers", "/usr/include", "--format", "json"])   // runProcess: stdout is a pipe
+        #expect(direct.status == 0)
+        let r = try abigen(["--headers", "/usr/include", "--format", "json", "-o", "/dev/stdout"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == direct.stdout)
+    }
 }
