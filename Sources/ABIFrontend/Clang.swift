@@ -36,6 +36,10 @@ struct ClangDiagnostic {
     var line: Int
     var column: Int
     var message: String
+    /// Where the macro expansion holding the location was written (the location itself when not in a macro).
+    var expansionFile: String = ""
+    /// Line of ``expansionFile``.
+    var expansionLine: Int = 0
     var isError: Bool { severity.rawValue >= CXDiagnostic_Error.rawValue }
     var oneLine: String { "\(file):\(line):\(column): \(message)" }
 }
@@ -101,9 +105,14 @@ final class TranslationUnit {
             var file: CXFile?
             var line: UInt32 = 0, column: UInt32 = 0
             clang_getSpellingLocation(clang_getDiagnosticLocation(d), &file, &line, &column, nil)
+            var expansionFile: CXFile?
+            var expansionLine: UInt32 = 0
+            clang_getExpansionLocation(clang_getDiagnosticLocation(d), &expansionFile, &expansionLine, nil, nil)
             return ClangDiagnostic(severity: clang_getDiagnosticSeverity(d),
                                    file: file.map { take(clang_getFileName($0)) } ?? "<unknown>",
-                                   line: Int(line), column: Int(column), message: take(clang_getDiagnosticSpelling(d)))
+                                   line: Int(line), column: Int(column), message: take(clang_getDiagnosticSpelling(d)),
+                                   expansionFile: expansionFile.map { take(clang_getFileName($0)) } ?? "<unknown>",
+                                   expansionLine: Int(expansionLine))
         }
     }
 

@@ -220,7 +220,11 @@ public enum Frontend {
     /// Predefined-macro changes that make clang look like gcc to the headers (the compiler C code is
     /// usually built with): macros whose value changes under them are compiler-dependent.
     static let gccIdentity = ["-U__clang__", "-U__clang_major__", "-U__clang_minor__", "-U__clang_patchlevel__",
-                              "-U__clang_version__", "-D__GNUC__=12", "-D__GNUC_MINOR__=2", "-D__GNUC_PATCHLEVEL__=0"]
+                              "-U__clang_version__", "-D__GNUC__=12", "-D__GNUC_MINOR__=2", "-D__GNUC_PATCHLEVEL__=0",
+                              // An unsuffixed decimal literal above LLONG_MAX is `unsigned long long` to clang but
+                              // `__int128` to gcc: as an error here, such a macro is reported as compiler-dependent
+                              // (only errors count in this unit, so it is parsed without `-w`, which would silence it).
+                              "-Werror=implicitly-unsigned-literal"]
 
     /// An error clang reported, with a location in the main file translated to the argument that put the line there.
     static func frontendError(_ err: ClangDiagnostic, headers: [(label: String, path: String)], options: ParseOptions) -> FrontendError {
@@ -322,7 +326,7 @@ public enum Frontend {
             }
             let clangValues = try evaluate(source, arguments: args, firstLine: firstLine, count: candidates.count, headers: headers)
             Trace.mark("parse macro unit")
-            let gccValues = try evaluate(source, arguments: args + gccIdentity, firstLine: firstLine, count: candidates.count, headers: headers)
+            let gccValues = try evaluate(source, arguments: args.filter { $0 != "-w" } + gccIdentity, firstLine: firstLine, count: candidates.count, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
             Trace.mark("parse macro unit as gcc")
@@ -347,9 +351,9 @@ public enum Frontend {
                                                        reason: "compiler-dependent: clang gives \(value) (\(type)), gcc \(gccVersion) gives \(g) (\(gt))"))
                     continue
                 }
-                if gccComplete, case .skipped = gccValues.outcomes[i] {
+                if gccComplete, case .skipped(let why) = gccValues.outcomes[i] {
                     reader.skipped.append(SkippedMacro(name: cand.name, definition: cand.definition,
-                                                       reason: "compiler-dependent: clang gives \(value) (\(type)), under gcc \(gccVersion)'s predefined macros it is not an integer constant"))
+                                                       reason: "compiler-dependent: clang gives \(value) (\(type)), under gcc \(gccVersion)'s predefined macros it is not an integer constant (\(why))"))
                     continue
                 }
                 let constant = Constant(name: cand.name, value: value, type: type, size: info.size,
@@ -388,8 +392,13 @@ public enum Frontend {
         var errorsByLine: [Int: String] = [:]
         var headerErrors = false
         for d in etu.diagnostics where d.isError {
-            guard d.file == mainName else { headerErrors = true; continue }
-            errorsByLine[d.line] = errorsByLine[d.line] ?? d.message
+            var line = d.line
+            if d.file != mainName {
+                // A too-large literal spelled in a header belongs to the macro whose line expanded it.
+                guard d.expansionFile == mainName, d.message.hasPrefix("integer literal is too large") else { headerErrors = true; continue }
+                line = d.expansionLine
+            }
+            errorsByLine[line] = errorsByLine[line] ?? d.message
         }
         var evaluated: [Int: Cursor] = [:]
         for c in etu.root.children where c.kind == CXCursor_VarDecl {

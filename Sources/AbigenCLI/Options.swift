@@ -103,6 +103,10 @@ public struct HeaderOptions: ParsableArguments, Sendable {
 
     public func validate() throws {
         _ = try resolvedPreset()
+        // The snapshot validator refuses any other target, so a snapshot written with it could never be read back.
+        if let t = target, !SnapshotText.isTriple(t) {
+            throw ToolError("abigen: --target \(t.debugDescription): not a target triple ([A-Za-z0-9_.-]+, not starting with '-')")
+        }
         for h in headers + preludeHeaders {
             if let bad = h.unicodeScalars.first(where: { $0 == "\"" || $0 == "\\" || $0.properties.generalCategory == .control }) {
                 let what = bad == "\"" ? "a quote" : bad == "\\" ? "a backslash" : "a control character"

@@ -43,6 +43,9 @@ enum OutputFile {
         var st = stat()
         if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
             guard let resolved = realpath(path, nil) else {
+                // A link that names no path but opens, such as /dev/stdout to a pipe (/proc/self/fd/1 -> pipe:[N]).
+                let kind = stat(path, &st) == 0 ? st.st_mode & S_IFMT : 0
+                if kind == S_IFIFO || kind == S_IFCHR || kind == S_IFBLK { return .through(path: path) }
                 throw ToolError("abigen: \(path): a symbolic link whose target does not exist (refusing to write)")
             }
             target = String(cString: resolved)

@@ -1,4 +1,5 @@
 import ABIBackends
+import ABIFrontend
 import ABIModel
 import ArgumentParser
 import Foundation
@@ -60,8 +61,17 @@ struct Verify: ParsableCommand {
         if target == nil, snapshot != nil, let host = hostArchitecture(), !abi.target.hasPrefix(host + "-") {
             target = abi.target   // a snapshot made for another architecture is verified for that architecture
         }
+        // The frontend searched the target's own headers (multiarch, cross) after the system ones: so must the probe.
+        var extraFlags = setup.arguments
+        if let target {
+            func resolved(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().path }
+            let given = Set(dirs.map(resolved))
+            for dir in SearchPath.targetDirectories(target: target) where !given.contains(resolved(dir)) {
+                extraFlags += ["-idirafter", dir]
+            }
+        }
         let options = VerifyOptions(compiler: compiler, target: target, includeDirectories: dirs,
-                                    extraFlags: setup.arguments, keepProbe: keepProbe != nil, probeDirectory: keepProbe)
+                                    extraFlags: extraFlags, keepProbe: keepProbe != nil, probeDirectory: keepProbe)
         let report: VerificationReport
         do {
             report = try Verifier.verify(abi, options: options)

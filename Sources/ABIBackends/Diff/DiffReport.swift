@@ -94,14 +94,20 @@ public enum DiffReport {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
+    /// ``md(_:)`` for text outside a code span: `<` and `>` as entities, or a renderer takes `struct <unnamed>` for
+    /// an HTML tag and drops it.
+    static func mdText(_ s: String) -> String {
+        md(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
     static func markdown(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
-        var out = "# ABI changes: \(md(oldLabel)) → \(md(newLabel))\n\n**\(summary(changes))**\n"
+        var out = "# ABI changes: \(mdText(oldLabel)) → \(mdText(newLabel))\n\n**\(summary(changes))**\n"
         for severity in Severity.allCases {
             let group = changes.filter { $0.severity == severity }
             guard !group.isEmpty else { continue }
             out += "\n## \(severity.rawValue.capitalized) (\(group.count))\n\n| what | change | old | new | why |\n|---|---|---|---|---|\n"
             for c in group {
-                out += "| \(c.suppressed ? "~~" : "")`\(md(c.subject))`\(c.suppressed ? "~~ (suppressed)" : "") | \(c.kind) | \(md(c.old ?? "")) | \(md(c.new ?? "")) | \(md(c.reason)) |\n"
+                out += "| \(c.suppressed ? "~~" : "")`\(md(c.subject))`\(c.suppressed ? "~~ (suppressed)" : "") | \(c.kind) | \(mdText(c.old ?? "")) | \(mdText(c.new ?? "")) | \(mdText(c.reason)) |\n"
             }
         }
         return out

@@ -46,6 +46,17 @@ public enum VerifyError: Error, CustomStringConvertible, Sendable {
     /// The compiled object could not be read back.
     case unreadableObject(path: String, reason: String)
 
+    /// A file error in a few words (the POSIX reason when there is one), not Foundation's multi-part description.
+    static func reason(_ error: Error) -> String {
+        let e = error as NSError
+        if let underlying = e.userInfo[NSUnderlyingErrorKey] as? Error {
+            let u = underlying as NSError
+            if u.domain == NSPOSIXErrorDomain, let c = Int32(exactly: u.code) { return String(cString: strerror(c)) }
+        }
+        if e.domain == NSPOSIXErrorDomain, let c = Int32(exactly: e.code) { return String(cString: strerror(c)) }
+        return e.localizedDescription
+    }
+
     /// An actionable message.
     public var description: String {
         switch self {
@@ -254,7 +265,7 @@ public enum Verifier {
         let fm = FileManager.default
         let dir = options.probeDirectory ?? (NSTemporaryDirectory() + "abigen-verify-\(UUID().uuidString)")
         do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw VerifyError.cannotWriteProbe(path: dir, reason: "\(error)")
+            throw VerifyError.cannotWriteProbe(path: dir, reason: VerifyError.reason(error))
         }
         let keep = options.keepProbe
         if !keep { InterruptCleanup.register(path: dir) }
@@ -291,7 +302,7 @@ public enum Verifier {
                                                constants: unit.constants, excluding: [])
                 let source = dir + "/probe\(ui + 1).c"
                 do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
-                    throw VerifyError.cannotWriteProbe(path: source, reason: "\(error)")
+                    throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
                 }
                 sources.append(source)
             }
@@ -311,7 +322,7 @@ public enum Verifier {
                 probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
                                            constants: unit.constants, excluding: Set(failed.keys))
                 do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
-                    throw VerifyError.cannotWriteProbe(path: source, reason: "\(error)")
+                    throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
                 }
                 if precompiled && round == 1 { break }   // compiled with the others, unchanged
                 try? fm.removeItem(atPath: object)
