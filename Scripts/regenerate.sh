@@ -17,7 +17,7 @@ $abigen config abigen.json
 # The command-line reference: the help of every command.
 {
   cat Scripts/cli-reference-header.md
-  for c in generate verify diff check config; do
+  for c in generate verify diff check config targets matrix; do
     printf '## abigen %s\n\n```\n' "$c"; $abigen help "$c"; printf '```\n\n'
   done
 } > Documentation/CLI.md.tmp && mv Documentation/CLI.md.tmp Documentation/CLI.md
