@@ -148,7 +148,7 @@ struct Verify: ParsableCommand {
         var out = reports.map(\.text).joined()
         out += disagreements.map { "compilers disagree: \($0)\n" }.joined()
         if let t = target, let why = LayoutPolicy.refusal(target: t), !disagreements.isEmpty {
-            out += "note: \(why.prefix { $0 != ";" }); gcc's answer is the kernel's ABI\n"
+            out += "note: \(why.prefix { $0 != ";" }): follow gcc's numbers (abigen matrix corrects the layouts from them)\n"
         }
         try OutputFile.writeStandardOutput(Data(out.utf8))
         if reports.contains(where: { !$0.ok }) || !disagreements.isEmpty { throw ExitCode(1) }
