@@ -96,4 +96,15 @@ struct VerifyCompilersTests {
         #expect(r.stdout.isEmpty)
         #expect(lines(r.stderr).count == 1, "\(r.stderr)")
     }
+
+    @Test("Documentation/CLI.md holds the help of targets and matrix, and verify's --compilers (regenerate: bash Scripts/regenerate.sh)")
+    func cliReference() throws {
+        let doc = try String(contentsOfFile: Repo.root + "/Documentation/CLI.md", encoding: .utf8)
+        for command in ["targets", "matrix", "verify"] {
+            let help = try abigen(["help", command])
+            #expect(help.status == 0)
+            #expect(doc.contains("## abigen \(command)\n\n```\n" + help.stdout), "Documentation/CLI.md is stale for `abigen help \(command)`")
+        }
+        #expect(doc.contains("--compilers clang,gcc"))
+    }
 }
