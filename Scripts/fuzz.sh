@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-HARNESSES=(json_reader snapshot_emitters differ elf_reader suppressions)
+HARNESSES=(json_reader snapshot_emitters differ elf_reader suppressions btf_reader)
 OUT=.build/fuzz
 OPT=${FUZZ_OPT:--O}
 RUNS=${FUZZ_RUNS:-2000}
@@ -48,10 +48,10 @@ build_harnesses() {
     local sources
     mapfile -t sources < <(find Fuzz/Harnesses -name '*.swift' | sort)
     if ! [[ -f $bin ]] || [[ -n $(find Fuzz/Harnesses -name '*.swift' -newer "$bin") ]] \
-        || [[ $OUT/lib/libABIBackends.a -nt $bin ]] || [[ $OUT/lib/libABIModel.a -nt $bin ]]; then
+        || [[ $OUT/lib/libABIBackends.a -nt $bin ]] || [[ $OUT/lib/libABIModel.a -nt $bin ]] || [[ $OUT/lib/libABIBTF.a -nt $bin ]]; then
         echo "fuzz.sh: building the harnesses" >&2
         swiftc "${SAN[@]}" -module-name AbigenFuzz -I "$OUT/modules" "${sources[@]}" \
-            "$OUT/lib/libABIBackends.a" "$OUT/lib/libABIModel.a" -use-ld=lld -o "$bin"
+            "$OUT/lib/libABIBackends.a" "$OUT/lib/libABIBTF.a" "$OUT/lib/libABIModel.a" -use-ld=lld -o "$bin"
     fi
     for h in "${HARNESSES[@]}"; do ln -sf abigen-fuzz "$OUT/bin/$h"; done
 }
@@ -60,6 +60,7 @@ build() {
     mkdir -p "$OUT/modules" "$OUT/lib" "$OUT/bin"
     build_module ABIModel Sources/ABIModel
     build_module ABIBackends Sources/ABIBackends
+    build_module ABIBTF Sources/ABIBTF
     build_harnesses
 }
 

@@ -9,6 +9,7 @@ let harnesses: [String: (UnsafeRawBufferPointer) -> Void] = [
     "differ": fuzzDiffer,
     "elf_reader": fuzzELFReader,
     "suppressions": fuzzSuppressions,
+    "btf_reader": fuzzBTFReader,
 ]
 
 /// The harness this process runs, chosen once in `LLVMFuzzerInitialize` before any input.

@@ -75,6 +75,13 @@ public enum BTFFrontend {
                                    unsupported: builder.unsupported)
         snapshot.unsupported.append(Unsupported(name: "macros", reason: "BTF describes types only: \(file.path) holds no #define constants, so none are listed"))
         snapshot.normalize()
+        // A BTF blob that contradicts itself (a member beyond its record, bits past its end…) yields a
+        // model no later stage may trust: refuse it with the rule it breaks, as a bad snapshot is refused.
+        do {
+            try snapshot.validate(path: file.path)
+        } catch let e as SnapshotError {
+            throw BTFError(file: file.path, message: "describes an impossible layout: \(e.message)")
+        }
         let notes = builder.notes.sorted { $0.record < $1.record }
         return BTFSnapshot(snapshot: snapshot, alignment: notes, target: target)
     }
