@@ -101,6 +101,11 @@ public enum SnapshotText {
         return nil
     }
 
+    /// True for a type name a C probe may compile: words only (`unsigned int`, `enum e`, `__u8`).
+    public static func isTypeName(_ s: String) -> Bool {
+        !s.isEmpty && s.split(separator: " ").allSatisfy { isIdentifier($0) }
+    }
+
     /// True for a target triple: `[A-Za-z0-9_.-]+`, not starting with `-`.
     public static func isTriple(_ s: String) -> Bool {
         guard let first = s.utf8.first, first != UInt8(ascii: "-") else { return false }
@@ -272,8 +277,10 @@ struct SnapshotValidator {
         try text(t.spelling, "\(at): type spelling")
         try text(t.canonical, "\(at): canonical type")
         if f.bitWidth != nil {
-            // A probe compiles `sizeof(<spelling>)` for bitfields: only words (`unsigned int`, `enum e`, `__u8`).
-            guard t.spelling.split(separator: " ").allSatisfy({ SnapshotText.isIdentifier($0) }), !t.spelling.isEmpty else {
+            // A bitfield's spelling is words (`unsigned int`, `enum e`, `__u8`), which a probe compiles, or names
+            // an unnamed enum (`enum <unnamed>`, as BTF spells it), which a probe skips.
+            guard !t.spelling.isEmpty,
+                  t.spelling.split(separator: " ").allSatisfy({ SnapshotText.isIdentifier($0) || $0 == "<unnamed>" }) else {
                 throw fail("\(at): bitfield type \(Self.q(t.spelling)) is not an integer or enum type name")
             }
         }

@@ -70,7 +70,7 @@ import Testing
         for (i, n) in names.enumerated() {
             let size: UInt32 = n.contains("__int128") ? 16 : n.contains("long") ? 8 : n.contains("short") ? 2 : 1
             let signed = !n.contains("unsigned") && n != "_Bool"
-            members.append(("m\(i)", b.int(n, size: size, signed: signed), UInt32(i) * 128 * 8))
+            members.append(("m\(i)", b.int(n, size: size, signed: signed), UInt32(i) * 16 * 8))
         }
         _ = b.structType("ints", size: 16 * 8, members: members)
         let s = try BTFFrontend.snapshot(of: try BTFFile(bytes: b.blob(), path: "t.btf"), records: [], target: "x86_64-linux-gnu")

@@ -186,7 +186,10 @@ public enum ProbeBuilder {
                 let subject = ProbeSubject.field(record: ri, field: fi)
                 let label = "\(t).\(f.name)"
                 if f.isBitfield {
-                    // Position and width come from the bitfield object; signedness and type size from the spelling.
+                    // Position and width come from the bitfield object; signedness and type size from the spelling,
+                    // when it is a type name a probe can compile (`enum <unnamed>` is not, and C has no typeof of
+                    // a bitfield).
+                    guard SnapshotText.isTypeName(f.type.spelling) else { continue }
                     if hasSignedness(f.type) {
                         check(CheckKey(subject, .signedness), "((\(f.type.spelling))-1 < 0)", "\(label) signedness")
                     }
