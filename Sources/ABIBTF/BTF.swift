@@ -143,7 +143,18 @@ public struct BTFFile: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BTFError(file: path, message: "cannot read the file")
         }
-        try self.init(bytes: [UInt8](data), path: path)
+        if data.count >= 4, data.starts(with: [0x7f, 0x45, 0x4c, 0x46]) {
+            try self.init(bytes: [UInt8](data), path: path)
+        } else {
+            // A raw blob is decoded in place, without first copying it into an array.
+            self.init(path: path, decoded: try data.withUnsafeBytes { try BTFFile.decode($0, file: path) })
+        }
+    }
+
+    private init(path: String, decoded: (Bool, [BTFType], [BTFMember], [UInt8])) {
+        self.path = path
+        self.elf = nil
+        (littleEndian, types, memberTable, strings) = decoded
     }
 
     /// Decodes `bytes` (a raw blob, or an ELF object holding `.BTF`); `path` names the file in errors.
@@ -164,9 +175,11 @@ public struct BTFFile: Sendable {
     public func string(at offset: UInt32) -> String {
         let start = Int(offset)
         guard start < strings.count else { return "" }
-        var end = start
-        while end < strings.count && strings[end] != 0 { end += 1 }
-        return String(decoding: strings[start..<end], as: UTF8.self)
+        return strings.withUnsafeBufferPointer { all in
+            let rest = UnsafeBufferPointer(rebasing: all[start...])
+            let length = rest.firstIndex(of: 0) ?? rest.count
+            return String(decoding: UnsafeBufferPointer(rebasing: rest[..<length]), as: UTF8.self)
+        }
     }
 
     /// True when the NUL-terminated name at `offset` matches a shell glob (`*`, `?`) given as UTF-8 bytes.

@@ -114,6 +114,7 @@ struct Builder {
     var layoutMemo: [InferredLayout?]
     var spellingMemo: [String?]
     var canonicalMemo: [String?]
+    var describeMemo: [FieldType?]
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
     /// Enumerator names kept so far.
@@ -133,6 +134,7 @@ struct Builder {
         layoutMemo = Array(repeating: nil, count: file.types.count)
         spellingMemo = Array(repeating: nil, count: file.types.count)
         canonicalMemo = Array(repeating: nil, count: file.types.count)
+        describeMemo = Array(repeating: nil, count: file.types.count)
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }

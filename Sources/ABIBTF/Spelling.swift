@@ -3,6 +3,14 @@ import ABIModel
 extension Builder {
     /// Describes a member's type for the model, as the libclang frontend does.
     mutating func describe(_ id: UInt32, context: String) throws -> FieldType {
+        if let known = describeMemo[Int(id)] { return known }
+        let described = try describeUncached(id, context: context)
+        // Kept only when neither spelling depended on the context (both are then memoized by ``spell``).
+        if spellingMemo[Int(id)] != nil, canonicalMemo[Int(id)] != nil { describeMemo[Int(id)] = described }
+        return described
+    }
+
+    mutating func describeUncached(_ id: UInt32, context: String) throws -> FieldType {
         var dims: [Int] = []
         var element = try resolve(id)
         while t(element).kind == .array {
