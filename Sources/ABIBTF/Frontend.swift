@@ -70,8 +70,19 @@ public enum BTFFrontend {
         let header = options.header ?? (last.isEmpty || last == "." || last == ".." || last == "/" ? "btf" : last)
         var builder = Builder(file: file, target: target, header: header)
         try builder.collect(options: options)
+        // Put in name order here by moving indexes, not records: normalize() then finds them sorted.
+        let records = builder.records.indices.sorted { a, b in
+            let (x, y) = (builder.records[a].name, builder.records[b].name)
+            return x < y || (x == y && a < b)
+        }.map { builder.records[$0] }
+        let constants = builder.constants.indices.sorted { a, b in
+            let (x, y) = (builder.constants[a].name, builder.constants[b].name)
+            return x < y || (x == y && a < b)
+        }.map { builder.constants[$0] }
+        builder.records = []
+        builder.constants = []
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
-                                   records: builder.records, constants: builder.constants, skippedMacros: [],
+                                   records: records, constants: constants, skippedMacros: [],
                                    unsupported: builder.unsupported)
         snapshot.unsupported.append(Unsupported(name: "macros", reason: "BTF describes types only: \(file.path) holds no #define constants, so none are listed"))
         snapshot.normalize()
@@ -114,7 +125,9 @@ struct Builder {
     var layoutMemo: [InferredLayout?]
     var spellingMemo: [String?]
     var canonicalMemo: [String?]
-    var describeMemo: [FieldType?]
+    /// Index into ``described`` of a type's memoized description, or -1 (type ids fit in 20 bits).
+    var describeMemo: [Int32]
+    var described: [FieldType] = []
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
     /// Enumerator names kept so far.
@@ -134,7 +147,7 @@ struct Builder {
         layoutMemo = Array(repeating: nil, count: file.types.count)
         spellingMemo = Array(repeating: nil, count: file.types.count)
         canonicalMemo = Array(repeating: nil, count: file.types.count)
-        describeMemo = Array(repeating: nil, count: file.types.count)
+        describeMemo = Array(repeating: -1, count: file.types.count)
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }
