@@ -71,14 +71,12 @@ public enum BTFFrontend {
         var builder = Builder(file: file, target: target, header: header)
         try builder.collect(options: options)
         // Put in name order here by moving indexes, not records: normalize() then finds them sorted.
-        let records = builder.records.indices.sorted { a, b in
-            let (x, y) = (builder.records[a].name, builder.records[b].name)
-            return x < y || (x == y && a < b)
-        }.map { builder.records[$0] }
-        let constants = builder.constants.indices.sorted { a, b in
-            let (x, y) = (builder.constants[a].name, builder.constants[b].name)
-            return x < y || (x == y && a < b)
-        }.map { builder.constants[$0] }
+        let recordOrder = nameOrder(builder.records.map(\.name))
+        let records = recordOrder.map { builder.records[$0] }
+        let constants = nameOrder(builder.constants.map(\.name)).map { builder.constants[$0] }
+        // One note was added with each record, so the same order sorts them.
+        let notes = builder.notes.count == builder.records.count ? recordOrder.map { builder.notes[$0] }
+                                                                  : builder.notes.sorted { $0.record < $1.record }
         builder.records = []
         builder.constants = []
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
@@ -86,8 +84,28 @@ public enum BTFFrontend {
                                    unsupported: builder.unsupported)
         snapshot.unsupported.append(Unsupported(name: "macros", reason: "BTF describes types only: \(file.path) holds no #define constants, so none are listed"))
         snapshot.normalize()
-        let notes = builder.notes.sorted { $0.record < $1.record }
         return BTFSnapshot(snapshot: snapshot, alignment: notes, target: target)
+    }
+}
+
+/// The indexes of `names` in the order a stable sort by name puts them; the first 16 UTF-8 bytes of each
+/// name, compared as two big-endian words, decide most comparisons without comparing Strings.
+func nameOrder(_ names: [String]) -> [Int] {
+    var keys: [(UInt64, UInt64)] = []
+    keys.reserveCapacity(names.count)
+    for n in names {
+        var a: UInt64 = 0, b: UInt64 = 0, i = 0
+        for byte in n.utf8.prefix(16) {
+            if i < 8 { a |= UInt64(byte) << (56 - 8 * i) } else { b |= UInt64(byte) << (56 - 8 * (i - 8)) }
+            i += 1
+        }
+        keys.append((a, b))
+    }
+    return names.indices.sorted { x, y in
+        let (kx, ky) = (keys[x], keys[y])
+        if kx != ky { return kx < ky }
+        if names[x] != names[y] { return names[x] < names[y] }
+        return x < y
     }
 }
 
