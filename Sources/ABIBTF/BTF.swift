@@ -140,10 +140,34 @@ public struct BTFFile: Sendable {
         if info.st_size > BTFFile.maxFileSize {
             throw BTFError(file: path, message: "file of \(info.st_size) bytes is larger than the \(BTFFile.maxFileSize) bytes a BTF blob may have here")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BTFError(file: path, message: "cannot read the file")
+        try self.init(bytes: try BTFFile.readAll(path, expected: Int(info.st_size)), path: path)
+    }
+
+    /// The whole file in few large reads (sysfs hands out 4 KiB a read to a small buffer); at most ``maxFileSize`` bytes.
+    static func readAll(_ path: String, expected: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw BTFError(file: path, message: "cannot read the file") }
+        defer { close(fd) }
+        // One byte more than stat said, so the common case ends with a read of 0 bytes and no growth.
+        var buffer = [UInt8](repeating: 0, count: min(max(expected, 0), maxFileSize) + 1)
+        var count = 0
+        while true {
+            if count == buffer.count {
+                guard count <= maxFileSize else {
+                    throw BTFError(file: path, message: "file is larger than the \(maxFileSize) bytes a BTF blob may have here")
+                }
+                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            }
+            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress.map { $0 + count }, raw.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BTFError(file: path, message: "cannot read the file")
+            }
+            if n == 0 { break }
+            count += n
         }
-        try self.init(bytes: [UInt8](data), path: path)
+        buffer.removeLast(buffer.count - count)
+        return buffer
     }
 
     /// Decodes `bytes` (a raw blob, or an ELF object holding `.BTF`); `path` names the file in errors.
@@ -164,9 +188,11 @@ public struct BTFFile: Sendable {
     public func string(at offset: UInt32) -> String {
         let start = Int(offset)
         guard start < strings.count else { return "" }
-        var end = start
-        while end < strings.count && strings[end] != 0 { end += 1 }
-        return String(decoding: strings[start..<end], as: UTF8.self)
+        return strings.withUnsafeBufferPointer { all in
+            let rest = UnsafeBufferPointer(rebasing: all[start...])
+            let length = rest.firstIndex(of: 0) ?? rest.count
+            return String(decoding: UnsafeBufferPointer(rebasing: rest[..<length]), as: UTF8.self)
+        }
     }
 
     /// True when the NUL-terminated name at `offset` matches a shell glob (`*`, `?`) given as UTF-8 bytes.

@@ -70,8 +70,17 @@ public enum BTFFrontend {
         let header = options.header ?? (last.isEmpty || last == "." || last == ".." || last == "/" ? "btf" : last)
         var builder = Builder(file: file, target: target, header: header)
         try builder.collect(options: options)
+        // Put in name order here by moving indexes, not records: normalize() then finds them sorted.
+        let recordOrder = nameOrder(builder.records.map(\.name))
+        let records = recordOrder.map { builder.records[$0] }
+        let constants = nameOrder(builder.constants.map(\.name)).map { builder.constants[$0] }
+        // One note was added with each record, so the same order sorts them.
+        let notes = builder.notes.count == builder.records.count ? recordOrder.map { builder.notes[$0] }
+                                                                  : builder.notes.sorted { $0.record < $1.record }
+        builder.records = []
+        builder.constants = []
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
-                                   records: builder.records, constants: builder.constants, skippedMacros: [],
+                                   records: records, constants: constants, skippedMacros: [],
                                    unsupported: builder.unsupported)
         snapshot.unsupported.append(Unsupported(name: "macros", reason: "BTF describes types only: \(file.path) holds no #define constants, so none are listed"))
         snapshot.normalize()
@@ -82,8 +91,28 @@ public enum BTFFrontend {
         } catch let e as SnapshotError {
             throw BTFError(file: file.path, message: "describes an impossible layout: \(e.message)")
         }
-        let notes = builder.notes.sorted { $0.record < $1.record }
         return BTFSnapshot(snapshot: snapshot, alignment: notes, target: target)
+    }
+}
+
+/// The indexes of `names` in the order a stable sort by name puts them; the first 16 UTF-8 bytes of each
+/// name, compared as two big-endian words, decide most comparisons without comparing Strings.
+func nameOrder(_ names: [String]) -> [Int] {
+    var keys: [(UInt64, UInt64)] = []
+    keys.reserveCapacity(names.count)
+    for n in names {
+        var a: UInt64 = 0, b: UInt64 = 0, i = 0
+        for byte in n.utf8.prefix(16) {
+            if i < 8 { a |= UInt64(byte) << (56 - 8 * i) } else { b |= UInt64(byte) << (56 - 8 * (i - 8)) }
+            i += 1
+        }
+        keys.append((a, b))
+    }
+    return names.indices.sorted { x, y in
+        let (kx, ky) = (keys[x], keys[y])
+        if kx != ky { return kx < ky }
+        if names[x] != names[y] { return names[x] < names[y] }
+        return x < y
     }
 }
 
@@ -121,6 +150,9 @@ struct Builder {
     var layoutMemo: [InferredLayout?]
     var spellingMemo: [String?]
     var canonicalMemo: [String?]
+    /// Index into ``described`` of a type's memoized description, or -1 (type ids fit in 20 bits).
+    var describeMemo: [Int32]
+    var described: [FieldType] = []
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
     /// Enumerator names kept so far.
@@ -140,6 +172,7 @@ struct Builder {
         layoutMemo = Array(repeating: nil, count: file.types.count)
         spellingMemo = Array(repeating: nil, count: file.types.count)
         canonicalMemo = Array(repeating: nil, count: file.types.count)
+        describeMemo = Array(repeating: -1, count: file.types.count)
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }

@@ -3,6 +3,18 @@ import ABIModel
 extension Builder {
     /// Describes a member's type for the model, as the libclang frontend does.
     mutating func describe(_ id: UInt32, context: String) throws -> FieldType {
+        let slot = describeMemo[Int(id)]
+        if slot >= 0 { return described[Int(slot)] }
+        let result = try describeUncached(id, context: context)
+        // Kept only when neither spelling depended on the context (both are then memoized by ``spell``).
+        if spellingMemo[Int(id)] != nil, canonicalMemo[Int(id)] != nil {
+            describeMemo[Int(id)] = Int32(truncatingIfNeeded: described.count)
+            described.append(result)
+        }
+        return result
+    }
+
+    mutating func describeUncached(_ id: UInt32, context: String) throws -> FieldType {
         var dims: [Int] = []
         var element = try resolve(id)
         while t(element).kind == .array {

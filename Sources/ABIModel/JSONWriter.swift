@@ -4,42 +4,133 @@ import Foundation
 /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, about ten times faster (a whole-uapi
 /// snapshot is 14 MB). A test compares the two encoders byte for byte.
 struct JSONWriter {
-    var out: [UInt8] = []
+    /// The bytes written so far: `count` of `capacity`, malloc'd so `Data` can take them over without a copy.
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
     var depth = 0
 
-    init(capacity: Int) { out.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = JSONWriter.allocate(self.capacity)
+    }
+
+    private static func allocate(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let p = malloc(n) else { fatalError("out of memory writing JSON") }
+        return p.assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var c = capacity
+        while c < needed { c *= 2 }
+        guard let p = realloc(base, c) else { fatalError("out of memory writing JSON") }
+        base = p.assumingMemoryBound(to: UInt8.self)
+        capacity = c
+    }
+
+    @inline(__always)
+    private mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    private mutating func bytes(_ p: UnsafeRawBufferPointer) {
+        guard let src = p.baseAddress, p.count > 0 else { return }
+        reserve(p.count)
+        (base + count).update(from: src.assumingMemoryBound(to: UInt8.self), count: p.count)
+        count += p.count
+    }
+
+    /// Hands the bytes to `Data` (which frees them); the writer must not be used afterwards.
+    consuming func finish() -> Data {
+        Data(bytesNoCopy: base, count: count, deallocator: .free)
+    }
 
     mutating func raw(_ s: StaticString) {
-        s.withUTF8Buffer { out.append(contentsOf: $0) }
+        s.withUTF8Buffer { bytes(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func newline() {
-        out.append(0x0A)
-        for _ in 0..<depth { out.append(0x20); out.append(0x20) }
+        let spaces = depth * 2
+        reserve(1 + spaces)
+        base[count] = 0x0A
+        (base + count + 1).update(repeating: 0x20, count: spaces)
+        count += 1 + spaces
     }
 
     mutating func string(_ s: String) {
-        out.append(0x22)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out.append(0x5C); out.append(0x22)
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
-            default: out.append(b)
+        var s = s
+        s.withUTF8 { b in
+            // Most strings need no escaping: copy them in one go.
+            var clean = true
+            for c in b where c < 0x20 || c == 0x22 || c == 0x5C { clean = false; break }
+            if clean {
+                reserve(b.count + 2)
+                base[count] = 0x22
+                if let src = b.baseAddress { (base + count + 1).update(from: src, count: b.count) }
+                base[count + 1 + b.count] = 0x22
+                count += b.count + 2
+                return
             }
+            byte(0x22)
+            for c in b { escaped(c) }
+            byte(0x22)
         }
-        out.append(0x22)
     }
 
-    mutating func int<T: BinaryInteger>(_ v: T) { out.append(contentsOf: Array(String(v).utf8)) }
+    private mutating func escaped(_ b: UInt8) {
+        switch b {
+        case 0x22: byte(0x5C); byte(0x22)
+        case 0x5C: byte(0x5C); byte(0x5C)
+        case 0x0A: byte(0x5C); byte(UInt8(ascii: "n"))
+        case 0x0D: byte(0x5C); byte(UInt8(ascii: "r"))
+        case 0x09: byte(0x5C); byte(UInt8(ascii: "t"))
+        case 0x08: byte(0x5C); byte(UInt8(ascii: "b"))
+        case 0x0C: byte(0x5C); byte(UInt8(ascii: "f"))
+        case 0..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            raw("\\u00")
+            hex.withUTF8Buffer { h in byte(h[Int(b >> 4)]); byte(h[Int(b & 15)]) }
+        default: byte(b)
+        }
+    }
+
+    /// Decimal digits of `v`, written in place (no String).
+    mutating func int(_ v: Int) {
+        if v < 0 {
+            byte(0x2D)
+            uint(UInt64(v.magnitude))
+        } else {
+            uint(UInt64(v))
+        }
+    }
+
+    mutating func int(_ v: Int64) { int(Int(v)) }
+
+    mutating func int(_ v: UInt64) { uint(v) }
+
+    private mutating func uint(_ v: UInt64) {
+        var n = v
+        var digits = 1
+        var limit: UInt64 = 10
+        while digits < 20 && n >= limit { digits += 1; limit = limit &* 10 }
+        reserve(digits)
+        var at = count + digits
+        repeat {
+            at -= 1
+            base[at] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+            n /= 10
+        } while n != 0
+        count += digits
+    }
+
     mutating func bool(_ v: Bool) { if v { raw("true") } else { raw("false") } }
 
     /// An object whose members `body` writes with ``key(_:first:)``; keys must come in sorted order.
@@ -54,12 +145,19 @@ struct JSONWriter {
 
     /// Starts a member: separator, indentation, key.
     mutating func key(_ k: StaticString, first: inout Bool) {
-        if !first { raw(",") }
+        let n = k.utf8CodeUnitCount
+        let spaces = depth * 2
+        reserve(n + spaces + 7)
+        if !first { base[count] = 0x2C; count += 1 }
         first = false
-        newline()
-        out.append(0x22)
-        k.withUTF8Buffer { out.append(contentsOf: $0) }
-        raw("\" : ")
+        base[count] = 0x0A
+        (base + count + 1).update(repeating: 0x20, count: spaces)
+        count += 1 + spaces
+        base[count] = 0x22
+        (base + count + 1).update(from: k.utf8Start, count: n)
+        count += n + 1
+        base[count] = 0x22; base[count + 1] = 0x20; base[count + 2] = 0x3A; base[count + 3] = 0x20
+        count += 4
     }
 
     /// An array of elements written by `element`.
@@ -73,7 +171,7 @@ struct JSONWriter {
             newline()
             element(&self, item)
         }
-        if first { out.append(0x0A) }    // JSONEncoder writes an empty array as "[\n\n  ]"
+        if first { byte(0x0A) }    // JSONEncoder writes an empty array as "[\n\n  ]"
         depth -= 1
         newline()
         raw("]")
@@ -112,8 +210,8 @@ extension ABISnapshot {
                 }
             }
         }
-        w.out.append(0x0A)
-        return Data(w.out)
+        w.raw("\n")
+        return w.finish()
     }
 }
 
