@@ -50,8 +50,18 @@ struct Matrix: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ToolError("abigen: matrix: --jobs must be at least 1") }
         if source.target != nil { throw ToolError("abigen: matrix: use --targets, not --target") }
-        for c in (compilers ?? "").split(separator: ",") where c != "clang" && c != "gcc" {
-            throw ToolError("abigen: matrix: unknown compiler '\(c)' in --compilers (choose clang, gcc)")
+        // Lists are checked whole, as verify checks --compilers: an empty or repeated entry would silently
+        // check less than the command line says (a matrix of no targets must not pass a CI job).
+        let names = targets.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if names.contains("") { throw ToolError("abigen: matrix: --targets has an empty entry (name targets separated by commas, or all)") }
+        if names.count > 1, names.contains("all") { throw ToolError("abigen: matrix: --targets all stands alone") }
+        if Set(names).count != names.count { throw ToolError("abigen: matrix: a target is named twice in --targets") }
+        if let compilers {
+            let list = compilers.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for c in list where c != "clang" && c != "gcc" {
+                throw ToolError("abigen: matrix: unknown compiler '\(c)' in --compilers (choose clang, gcc)")
+            }
+            if Set(list).count != list.count { throw ToolError("abigen: matrix: a compiler is named twice in --compilers") }
         }
     }
 

@@ -199,6 +199,11 @@ struct TargetsMatrixOutputTests {
     @Test("an unknown target, an unknown compiler, --jobs 0: one line on stderr, exit 2", arguments: [
         (["--targets", "vax-linux-gnu"], "vax-linux-gnu"), (["--compilers", "icc"], "icc"), (["--jobs", "0"], "--jobs"),
         (["--target", "s390x-linux-gnu"], "--targets"),
+        // Lists that would silently check less than they name (an empty matrix passed a CI job).
+        (["--targets", ""], "empty entry"), (["--targets", ","], "empty entry"), (["--targets", "all,all"], "stands alone"),
+        (["--targets", "s390x-linux-gnu,s390x-linux-gnu"], "named twice"),
+        (["--targets", "s390x-linux-gnu", "--compilers", ""], "unknown compiler ''"),
+        (["--targets", "s390x-linux-gnu", "--compilers", "gcc,gcc"], "named twice"),
     ])
     func badInput(_ args: [String], _ mention: String) throws {
         let r = try abigen(["matrix"] + args)
