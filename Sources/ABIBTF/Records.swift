@@ -50,22 +50,7 @@ extension Builder {
 
     /// Adds a record (and the records of its arrays of anonymous structs and unions).
     mutating func addRecord(_ id: UInt32, name: String, cName: String) throws {
-        let ty = t(id)
-        let inferred = try layout(id, depth: 0)
-        var walker = Flattener(recordName: name, recordCName: cName)
-        try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
-        records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
-                              alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous, alignmentInferred: true))
-        notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
-        unsupported += walker.unsupported
-        for element in walker.elementRecords {
-            let taken = reservedNames
-            var elementName = element.name
-            while taken.contains(elementName) { elementName += "_" }
-            reservedNames.insert(elementName)
-            try addSynthesized(element.typeID, name: elementName, cName: element.cName, outer: name, fieldName: element.field)
-        }
+        try appendRecord(id, name: name, cName: cName, canonicalContext: nil)
     }
 
     /// Adds the record of an array of anonymous records' element type and points the array field at it.
@@ -73,9 +58,15 @@ extension Builder {
         if let r = records.firstIndex(where: { $0.name == outer }), let f = records[r].fields.firstIndex(where: { $0.name == fieldName }) {
             records[r].fields[f].type.record = name
         }
+        try appendRecord(id, name: name, cName: cName, canonicalContext: outer)
+    }
+
+    /// Lays out one record, flattens its members, and adds it with its alignment note, then the element
+    /// records of its arrays of anonymous records (named uniquely).
+    private mutating func appendRecord(_ id: UInt32, name: String, cName: String, canonicalContext: String?) throws {
         let ty = t(id)
         let inferred = try layout(id, depth: 0)
-        var walker = Flattener(recordName: name, recordCName: cName, canonicalContext: outer)
+        var walker = Flattener(recordName: name, recordCName: cName, canonicalContext: canonicalContext)
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
         records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                               alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
@@ -83,9 +74,8 @@ extension Builder {
         notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
         unsupported += walker.unsupported
         for element in walker.elementRecords {
-            let taken = reservedNames
             var elementName = element.name
-            while taken.contains(elementName) { elementName += "_" }
+            while reservedNames.contains(elementName) { elementName += "_" }
             reservedNames.insert(elementName)
             try addSynthesized(element.typeID, name: elementName, cName: element.cName, outer: name, fieldName: element.field)
         }
