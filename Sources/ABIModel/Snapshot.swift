@@ -30,6 +30,8 @@ public struct ABISnapshot: Codable, Sendable, Equatable {
     public var skippedMacros: [SkippedMacro]
     /// Declarations the model could not represent, with the reason.
     public var unsupported: [Unsupported]
+    /// What was read, as the resolver described it (schema version 2; nil in version 1 snapshots).
+    public var source: ABISource?
 
     public init(schemaVersion: Int = ABISnapshot.currentSchemaVersion, target: String, headers: [String],
                 includeDirectories: [String], preludeHeaders: [String]? = nil, records: [Record], constants: [Constant],
