@@ -4,51 +4,46 @@ import Foundation
 
 /// What to parse and what to keep.
 public struct ParseOptions: Sendable {
-    /// Include directories, searched in order before the system include path.
-    public var includeDirectories: [String]
-    /// Headers to read, relative to an include directory (or absolute); declarations of other
-    /// headers they include are not kept.
-    public var headers: [String]
-    /// Target triple; nil for the host.
-    public var target: String?
+    /// What to read: include directories, headers, target, extra arguments (the resolver's output).
+    public var source: HeaderSource
+    /// abigen's own `Headers/` directory, for the source's built-in and stand-in directories.
+    public var builtinDirectory: String?
     /// Record name globs to keep (empty: every record of the selected headers).
     public var recordFilters: [String]
     /// Macro name prefixes to evaluate (nil: every object-like macro of the selected headers).
     public var macroPrefixes: [String]?
-    /// Extra arguments for clang (`-D…`).
-    public var extraArguments: [String]
     /// Parse headers that fail together on their own, and skip (listing the reason) those that fail alone.
     public var skipBrokenHeaders = false
-    /// Headers included first, whose declarations are not kept.
-    public var preludeHeaders: [String]
     /// Parse a target whose clang layouts the kernel's own compiler contradicts (m68k, ``LayoutPolicy``); the
     /// caller must correct the snapshot from a gcc probe before emitting anything.
     public var acceptLayoutsToCorrect = false
+    /// Where notes, warnings and phase timings go (nil: nowhere).
+    public var diagnostics: Diagnostics?
 
-    public init(includeDirectories: [String], headers: [String], target: String? = nil, recordFilters: [String] = [],
-                macroPrefixes: [String]?, extraArguments: [String] = [], preludeHeaders: [String] = []) {
-        self.preludeHeaders = preludeHeaders
-        self.includeDirectories = includeDirectories
-        self.headers = headers
-        self.target = target
+    public init(source: HeaderSource, builtinDirectory: String? = nil, recordFilters: [String] = [], macroPrefixes: [String]?) {
+        self.source = source
+        self.builtinDirectory = builtinDirectory
         self.recordFilters = recordFilters
         self.macroPrefixes = macroPrefixes
-        self.extraArguments = extraArguments
     }
 
-    /// The clang arguments these options give, as the probe compiler must also see them.
-    public var clangArguments: [String] {
+    /// The selected headers.
+    var headers: [String] { source.headers }
+    /// The target triple; nil for the host.
+    var target: String? { source.target }
+    /// Headers included first.
+    var preludeHeaders: [String] { source.preludeHeaders }
+    /// The `-I` directories (all but the target's), resolved; empty when abigen's `Headers/` is needed and unknown
+    /// (``Frontend/parse(_:)`` refuses that first).
+    var includeDirectories: [String] {
+        ((try? source.resolvedDirectories(builtin: builtinDirectory)) ?? []).filter { $0.role != .target }.map(\.path)
+    }
+
+    /// The clang arguments these options give: language and target, then the source's search arguments.
+    var clangArguments: [String] {
         var args = ["-x", "c", "-std=gnu11", "-w", "-ferror-limit=0"]
         if let target { args += ["-target", target] }
-        for dir in includeDirectories { args += ["-I", dir] }
-        // The target's own headers (multiarch, cross), after the system directories. A directory the
-        // user already gave is not repeated: clang would demote it to a system directory, which changes
-        // which file an #include names and hides the selected headers' declarations.
-        let given = Set(includeDirectories.map(realPath))
-        for dir in SearchPath.targetDirectories(target: target) where !given.contains(realPath(dir)) {
-            args += ["-idirafter", dir]
-        }
-        return args + extraArguments
+        return args + ((try? source.searchArguments(builtin: builtinDirectory)) ?? [])
     }
 }
 
@@ -90,6 +85,9 @@ public enum Frontend {
     /// Macros whose value changes when the headers see gcc's predefined macros instead of clang's,
     /// and 128-bit ones, are listed in ``ABISnapshot/skippedMacros``.
     public static func parse(_ options: ParseOptions) throws -> ABISnapshot {
+        do { _ = try options.source.resolvedDirectories(builtin: options.builtinDirectory) } catch {
+            throw FrontendError(file: "<abigen Headers/>", message: error.message)
+        }
         for dir in options.includeDirectories {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
@@ -159,11 +157,12 @@ public enum Frontend {
 
         let records = reader.finalRecords()   // may list dropped records in `unsupported`
         var snapshot = ABISnapshot(target: triple, headers: options.headers,
-                                   includeDirectories: options.includeDirectories,
+                                   includeDirectories: options.source.includeDirectories.filter { $0.role == .user }.map(\.path),
                                    preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,
                                    records: records, constants: reader.constants,
                                    skippedMacros: reader.skipped, unsupported: reader.unsupported)
         if groups.count > 1 { snapshot.headerGroups = groups }
+        snapshot.source = .headers(options.source)
         snapshot.normalize()
         return snapshot
     }

@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 
 /// The system header directories a C compiler for a Linux target searches after `-I` directories.
@@ -24,7 +25,7 @@ public enum SearchPath {
     }
 
     /// The triple of the machine abigen runs on.
-    static var hostTriple: String {
+    public static var hostTriple: String {
         #if arch(x86_64)
         return "x86_64-linux-gnu"
         #elseif arch(arm64)
@@ -55,6 +56,20 @@ public enum SearchPath {
     public static func systemDirectories(target: String?) -> [String] {
         guard multiarch(target ?? hostTriple) != nil else { return [] }
         return (["/usr/local/include"] + targetDirectories(target: target) + ["/usr/include"]).filter(isDirectory)
+    }
+
+    /// The source with the target's own directories (``targetDirectories(target:)``) appended as
+    /// ``HeaderSource/Role/target``, searched after the system ones. A directory the source already has
+    /// is not repeated: the compiler would demote it to a system directory, which changes which file an
+    /// `#include` names and hides the selected headers' declarations.
+    public static func addingTargetDirectories(to source: HeaderSource, builtin: String?) -> HeaderSource {
+        var out = source
+        out.includeDirectories.removeAll { $0.role == .target }
+        let given = Set(((try? source.resolvedDirectories(builtin: builtin)) ?? []).map { realPath($0.path) })
+        for dir in targetDirectories(target: source.target) where !given.contains(realPath(dir)) {
+            out.includeDirectories.append(HeaderSource.Directory(path: dir, role: .target))
+        }
+        return out
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 
 /// A Linux source tree (no configured build needed) from which `struct io_uring_cmd` is read.
@@ -36,10 +37,21 @@ public struct KernelTree {
 
     /// Include directories: the stand-ins first, then the tree's uapi headers, then the tree itself
     /// (so the internal header is `include/linux/...`, never confused with the uapi one).
-    public func includeDirectories(standIns: String) -> [String] {
-        [standIns + "/kernel", root + "/include/uapi", root]
+    public func includeDirectories() -> [HeaderSource.Directory] {
+        [.init(path: "kernel", role: .standIn), .init(path: root + "/include/uapi", role: .kernelTree), .init(path: root, role: .kernelTree)]
     }
 
-    /// Extra clang arguments for kernel headers.
-    public func clangArguments(standIns: String) -> [String] { [] }
+    /// `VERSION.PATCHLEVEL.SUBLEVEL` from the tree's Makefile, when it has them.
+    public var version: String? {
+        guard let text = try? String(contentsOfFile: root + "/Makefile", encoding: .utf8) else { return nil }
+        var parts: [String: String] = [:]
+        for line in text.split(separator: "\n").prefix(12) {
+            let kv = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if kv.count == 2, ["VERSION", "PATCHLEVEL", "SUBLEVEL"].contains(kv[0]), kv[1].allSatisfy(\.isNumber), !kv[1].isEmpty {
+                parts[kv[0]] = kv[1]
+            }
+        }
+        guard let v = parts["VERSION"], let p = parts["PATCHLEVEL"] else { return nil }
+        return [v, p, parts["SUBLEVEL"]].compactMap { $0 }.joined(separator: ".")
+    }
 }

@@ -70,8 +70,8 @@ struct Matrix: ParsableCommand {
         var availability: TargetAvailability
         var snapshot: ABISnapshot?
         var compilers: [String]
-        var directories: [String]
-        var arguments: [String]
+        /// How to compile this target's probe (the parsed source's exact invocation).
+        var verify: VerifyOptions?
         var row: MatrixRow
     }
 
@@ -108,7 +108,7 @@ struct Matrix: ParsableCommand {
             } else {
                 row.status = "pending"
             }
-            plans.append(Plan(availability: a, snapshot: nil, compilers: names, directories: [], arguments: [], row: row))
+            plans.append(Plan(availability: a, snapshot: nil, compilers: names, verify: nil, row: row))
         }
         // Parse (libclang) one target after another; compile the probes in parallel.
         for i in plans.indices where plans[i].row.status == "pending" {
@@ -119,22 +119,16 @@ struct Matrix: ParsableCommand {
             var po = try o.parseOptions()
             po.acceptLayoutsToCorrect = true
             do {
-                var s = try Frontend.parse(po)
-                s.includeDirectories = o.includeDirectories
+                let s = try Frontend.parse(po)
                 plans[i].snapshot = s
+                plans[i].verify = try VerifyOptions(source: po.source, builtin: po.builtinDirectory)
             } catch let e as FrontendError {
                 plans[i].row.status = "unavailable"
                 plans[i].row.reason = "\(e)"
                 continue
+            } catch let e as SourceError {
+                throw ToolError("abigen: matrix: \(e)")
             }
-            let setup = try o.includeSetup()
-            var dirs = setup.directories
-            if plans[i].snapshot?.headers.contains(where: { $0.hasPrefix("abigen/") }) == true {
-                let builtin = try BuiltinHeaders.directory()
-                if !dirs.contains(builtin) { dirs.append(builtin) }
-            }
-            plans[i].directories = dirs
-            plans[i].arguments = setup.arguments
         }
         struct Job { var plan: Int; var compiler: String }
         let jobList = plans.indices.flatMap { i in
@@ -144,13 +138,12 @@ struct Matrix: ParsableCommand {
         let next = Mutex(0)
         let workers = min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(jobList.count, 1))
         let snapshotList = plans.map(\.snapshot)
-        let options = plans.map { p in (p.availability.target.triple, p.directories, p.arguments) }
+        let options = plans.map(\.verify)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let j = next.withLock { n -> Int in defer { n += 1 }; return n }
-                guard j < jobList.count, let snapshot = snapshotList[jobList[j].plan] else { return }
-                let (triple, dirs, args) = options[jobList[j].plan]
-                let vo = VerifyOptions(compiler: jobList[j].compiler, target: triple, includeDirectories: dirs, extraFlags: args)
+                guard j < jobList.count, let snapshot = snapshotList[jobList[j].plan], var vo = options[jobList[j].plan] else { return }
+                vo.compiler = jobList[j].compiler
                 let r: Result<ABIBackends.Measurement, VerifyError>
                 do { r = .success(try Verifier.measure(snapshot, options: vo)) }
                 catch let e as VerifyError { r = .failure(e) }

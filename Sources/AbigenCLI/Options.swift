@@ -130,33 +130,44 @@ public struct HeaderOptions: ParsableArguments, Sendable {
         return p
     }
 
-    /// Include directories and extra clang arguments (the kernel tree's and stand-ins' first), without needing a header.
-    public func includeSetup() throws -> (directories: [String], arguments: [String]) {
-        guard let tree = kernelTree, tree != BTFInput.runningTree else { return (includeDirectories, clangArguments) }
-        let k = try KernelTree(root: tree)
-        let standIns = try BuiltinHeaders.directory()
-        return (k.includeDirectories(standIns: standIns) + includeDirectories, k.clangArguments(standIns: standIns) + clangArguments)
+    /// The include directories and arguments these flags give, without needing a header: the kernel tree's and
+    /// stand-ins' first, then the user's, then the target's own (a source whose ``HeaderSource/headers`` are empty).
+    public func includeSource() throws -> (source: HeaderSource, builtin: String?) {
+        var dirs: [HeaderSource.Directory] = []
+        var tree: HeaderSource.KernelTree?
+        var builtin: String?
+        if let path = kernelTree, path != BTFInput.runningTree {
+            let k = try KernelTree(root: path)
+            builtin = try BuiltinHeaders.directory()
+            dirs += k.includeDirectories()
+            tree = HeaderSource.KernelTree(path: k.root, version: k.version)
+        }
+        dirs += includeDirectories.map { HeaderSource.Directory(path: $0, role: .user) }
+        let source = HeaderSource(includeDirectories: dirs, headers: [], preludeHeaders: preludeHeaders, target: target,
+                                  extraArguments: clangArguments, kernelTree: tree)
+        return (SearchPath.addingTargetDirectories(to: source, builtin: builtin), builtin)
     }
 
-    /// The parse options these flags describe, with the stand-in directory added when needed.
+    /// The parse options these flags describe: the resolved source (with abigen's Headers/ added when the
+    /// preset needs it) and what to keep.
     public func parseOptions() throws -> ParseOptions {
         let preset = try resolvedPreset()
         var headers = try expandGlobs(self.headers.isEmpty ? preset.headers : self.headers)
         if headers.isEmpty { throw ToolError("abigen: no header: give --header PATH (the preset '\(preset.name)' has no default)") }
-        var dirs = includeDirectories
-        var extra = clangArguments
+        var (source, builtin) = try includeSource()
         let macros: [String]? = allMacros ? nil : (macroPrefixes.isEmpty ? preset.macroPrefixes : macroPrefixes)
-        if let tree = kernelTree {
+        if let tree = kernelTree, tree != BTFInput.runningTree {
             let k = try KernelTree(root: tree)
-            dirs = k.includeDirectories(standIns: try BuiltinHeaders.directory()) + dirs
-            extra = k.clangArguments(standIns: try BuiltinHeaders.directory()) + extra
             if self.headers.isEmpty { headers = [k.uapiHeaderLabel, k.cmdHeaderLabel] }
         } else if self.headers.isEmpty, !preset.builtinHeaders.isEmpty {
-            dirs.append(try BuiltinHeaders.directory())
+            builtin = try BuiltinHeaders.directory()
+            // After the user's directories and before the target's, as before.
+            let at = source.includeDirectories.firstIndex { $0.role == .target } ?? source.includeDirectories.endIndex
+            source.includeDirectories.insert(HeaderSource.Directory(path: ".", role: .builtin), at: at)
             headers += preset.builtinHeaders
         }
-        var options = ParseOptions(includeDirectories: dirs, headers: headers, target: target, recordFilters: recordFilters,
-                                   macroPrefixes: macros, extraArguments: extra, preludeHeaders: preludeHeaders)
+        source.headers = headers
+        var options = ParseOptions(source: source, builtinDirectory: builtin, recordFilters: recordFilters, macroPrefixes: macros)
         options.skipBrokenHeaders = skipBrokenHeaders || self.headers.contains { $0.contains("*") || $0.contains("?") }
         return options
     }
@@ -189,9 +200,6 @@ public struct HeaderOptions: ParsableArguments, Sendable {
         if let btf { return try BTFInput.snapshot(btf, options: self) }
         if kernelTree == BTFInput.runningTree { return try BTFInput.headersWithRunningKernel(self) }
         let options = try parseOptions()
-        var s: ABISnapshot
-        do { s = try Frontend.parse(options) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
-        s.includeDirectories = includeDirectories
-        return s
+        do { return try Frontend.parse(options) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
     }
 }

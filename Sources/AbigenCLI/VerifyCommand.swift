@@ -66,44 +66,29 @@ struct Verify: ParsableCommand {
     func run() throws {
         if let btf = source.btf { return try verifyAgainstBTF(btf) }
         try refuseRunningKernelTree()
-        let setup = try source.includeSetup()
         let abi: ABISnapshot
-        if let snapshot {
-            do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
-        } else {
-            abi = try parsedSnapshot()
-        }
-        // Include directories: the user's, plus abigen's Headers/ or the kernel tree when the headers need them.
-        var dirs = setup.directories
-        if abi.headers.contains(where: { $0.hasPrefix("abigen/") }) {
-            let builtin = try BuiltinHeaders.directory()
-            if !dirs.contains(builtin) { dirs.append(builtin) }
-        }
-        if abi.headers.contains(where: { $0.hasPrefix("include/linux/") }) && source.kernelTree == nil {
-            throw ToolError("abigen: \(snapshot ?? "snapshot"): it was made from a kernel tree; pass the same --kernel-tree")
-        }
-        var target = source.target
-        if target == nil, snapshot != nil, let host = hostArchitecture(), !abi.target.hasPrefix(host + "-") {
-            target = abi.target   // a snapshot made for another architecture is verified for that architecture
-        }
-        // The frontend searched the target's own headers (multiarch, cross) after the system ones: so must the probe.
-        var extraFlags = setup.arguments
-        if let target {
-            func resolved(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().path }
-            let given = Set(dirs.map(resolved))
-            for dir in SearchPath.targetDirectories(target: target) where !given.contains(resolved(dir)) {
-                extraFlags += ["-idirafter", dir]
+        let options: VerifyOptions
+        do {
+            if let snapshot {
+                do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+                options = try snapshotOptions(abi, path: snapshot)
+            } else {
+                let po = try parseOptions()
+                abi = try parse(po)
+                options = try VerifyOptions(compiler: compiler, source: po.source, builtin: po.builtinDirectory)
             }
+        } catch let e as SourceError {
+            throw ToolError("abigen: verify: \(e)")
         }
         if let compilers {
-            return try compareCompilers(compilers.split(separator: ",").map(String.init), abi: abi, target: target,
-                                        directories: dirs, flags: extraFlags)
+            return try compareCompilers(compilers.split(separator: ",").map(String.init), abi: abi, options: options)
         }
-        let options = VerifyOptions(compiler: compiler, target: target, includeDirectories: dirs,
-                                    extraFlags: extraFlags, keepProbe: keepProbe != nil, probeDirectory: keepProbe)
+        var run = options
+        run.keepProbe = keepProbe != nil
+        run.probeDirectory = keepProbe
         let report: VerificationReport
         do {
-            report = try Verifier.verify(abi, options: options)
+            report = try Verifier.verify(abi, options: run)
         } catch let e as VerifyError {
             throw ToolError("abigen: verify: \(e)")
         }
@@ -111,22 +96,55 @@ struct Verify: ParsableCommand {
         if !report.ok { throw ExitCode(1) }
     }
 
-    /// The headers' snapshot. With gcc among --compilers, a target whose clang layouts the kernel's compiler
+    /// How to compile a loaded snapshot's probe: the header options when any is given, else the source the
+    /// snapshot records (schema 2), else (schema 1) the snapshot's own include directories and target.
+    func snapshotOptions(_ abi: ABISnapshot, path: String) throws -> VerifyOptions {
+        let given = !source.includeDirectories.isEmpty || source.kernelTree != nil || source.target != nil
+            || !source.clangArguments.isEmpty || !source.preludeHeaders.isEmpty
+        let needsBuiltin = abi.headers.contains { $0.hasPrefix("abigen/") }
+        if !given, let recorded = abi.source?.headers {
+            if let tree = recorded.kernelTree, !FileManager.default.fileExists(atPath: tree.path) {
+                throw ToolError("abigen: \(path): made from the kernel tree \(tree.path), which does not exist here; pass --kernel-tree")
+            }
+            let builtin = recorded.needsBuiltinHeaders ? try BuiltinHeaders.directory() : nil
+            return try VerifyOptions(compiler: compiler, source: recorded, builtin: builtin)
+        }
+        if abi.headers.contains(where: { $0.hasPrefix("include/linux/") }) && source.kernelTree == nil {
+            throw ToolError("abigen: \(path): it was made from a kernel tree; pass the same --kernel-tree")
+        }
+        var (resolved, builtin) = try source.includeSource()
+        if !given {
+            // A version 1 snapshot: its own include directories, and its target when it is not the host's.
+            resolved.includeDirectories.insert(contentsOf: abi.includeDirectories.map { .init(path: $0, role: .user) }, at: 0)
+            if abi.target.split(separator: "-").first != SearchPath.hostTriple.split(separator: "-").first { resolved.target = abi.target }
+            resolved = SearchPath.addingTargetDirectories(to: resolved, builtin: builtin)
+        }
+        if needsBuiltin, !resolved.needsBuiltinHeaders {
+            builtin = try BuiltinHeaders.directory()
+            let at = resolved.includeDirectories.firstIndex { $0.role == .target } ?? resolved.includeDirectories.endIndex
+            resolved.includeDirectories.insert(.init(path: ".", role: .builtin), at: at)
+        }
+        return try VerifyOptions(compiler: compiler, source: resolved, builtin: builtin)
+    }
+
+    /// The parse options; with gcc among --compilers, a target whose clang layouts the kernel's compiler
     /// corrects (m68k) is parsed anyway: the comparison then shows where clang is wrong.
-    func parsedSnapshot() throws -> ABISnapshot {
-        guard let compilers, compilers.split(separator: ",").contains("gcc"), let t = source.target,
-              LayoutPolicy.refusal(target: t) != nil, source.btf == nil, source.kernelTree != BTFInput.runningTree
-        else { return try source.snapshot() }
+    func parseOptions() throws -> ParseOptions {
         var po = try source.parseOptions()
-        po.acceptLayoutsToCorrect = true
-        var s: ABISnapshot
-        do { s = try Frontend.parse(po) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
-        s.includeDirectories = source.includeDirectories
-        return s
+        if let compilers, compilers.split(separator: ",").contains("gcc"), let t = source.target, LayoutPolicy.refusal(target: t) != nil {
+            po.acceptLayoutsToCorrect = true
+        }
+        return po
+    }
+
+    /// The headers' snapshot.
+    func parse(_ po: ParseOptions) throws -> ABISnapshot {
+        do { return try Frontend.parse(po) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
     }
 
     /// `--compilers`: measure with each, print each one's report, then every number two of them give differently.
-    func compareCompilers(_ names: [String], abi: ABISnapshot, target: String?, directories: [String], flags: [String]) throws {
+    func compareCompilers(_ names: [String], abi: ABISnapshot, options: VerifyOptions) throws {
+        let target = options.target
         var commands: [String] = []
         for name in names {
             let (command, package) = Self.compilerCommand(name, target: target)
@@ -137,7 +155,8 @@ struct Verify: ParsableCommand {
         }
         var measurements: [ABIBackends.Measurement] = []
         for command in commands {
-            let vo = VerifyOptions(compiler: command, target: target, includeDirectories: directories, extraFlags: flags)
+            var vo = options
+            vo.compiler = command
             do { measurements.append(try Verifier.measure(abi, options: vo)) } catch let e as VerifyError {
                 throw ToolError("abigen: verify: \(command): \(e)")
             }
@@ -152,12 +171,5 @@ struct Verify: ParsableCommand {
         }
         try OutputFile.writeStandardOutput(Data(out.utf8))
         if reports.contains(where: { !$0.ok }) || !disagreements.isEmpty { throw ExitCode(1) }
-    }
-
-    /// The host's machine name (`x86_64`), as `uname -m` prints it.
-    func hostArchitecture() -> String? {
-        var u = utsname()
-        guard uname(&u) == 0 else { return nil }
-        return withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

@@ -56,11 +56,11 @@ struct VerifyCompilersTests {
         guard onPath("m68k-linux-gnu-gcc") else { throw TestSetupError("gcc-m68k-linux-gnu is needed (.ci/packages.sh)") }
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var po = ParseOptions(includeDirectories: ["/usr/m68k-linux-gnu/include"], headers: ["linux/io_uring.h"],
-                              target: "m68k-linux-gnu", macroPrefixes: ["IORING_", "IOSQE_"])
+        let source = HeaderSource(includeDirectories: [.init(path: "/usr/m68k-linux-gnu/include", role: .user)],
+                                  headers: ["linux/io_uring.h"], target: "m68k-linux-gnu")
+        var po = ParseOptions(source: source, macroPrefixes: ["IORING_", "IOSQE_"])
         po.acceptLayoutsToCorrect = true
-        var s = try Frontend.parse(po)
-        s.includeDirectories = po.includeDirectories
+        let s = try Frontend.parse(po)
         let sqe = try #require(s.records.first { $0.name == "io_uring_sqe" })
         #expect(sqe.alignment == 8, "libclang's m68k layout, the one gcc contradicts")
         let path = dir + "/m68k.json"

@@ -29,6 +29,14 @@ public struct VerifyOptions: Sendable {
         self.probeDirectory = probeDirectory
     }
 
+    /// Options that compile the probe exactly as `source` describes: its target, then its search arguments
+    /// (`-I`, `-idirafter` for the target's own directories, the extra arguments).
+    public init(compiler: String? = nil, source: HeaderSource, builtin: String?, keepProbe: Bool = false,
+                probeDirectory: String? = nil) throws(SourceError) {
+        self.init(compiler: compiler, target: source.target, includeDirectories: [],
+                  extraFlags: try source.searchArguments(builtin: builtin), keepProbe: keepProbe, probeDirectory: probeDirectory)
+    }
+
     /// The compiler actually used.
     public var resolvedCompiler: String { compiler ?? (target == nil ? "cc" : "clang") }
 }
