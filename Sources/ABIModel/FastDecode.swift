@@ -134,7 +134,39 @@ extension ABISnapshot {
                 s.unsupported.append(Unsupported(name: try o.string("name"), reason: try o.string("reason")))
             } catch let f as JSONFailure { throw f.under("unsupported[\(ui)]") }
         }
+        if let v = root.optional("source") {
+            do { s.source = try source(v) } catch let f as JSONFailure { throw f.under("source") }
+        }
         return s
+    }
+
+    static func source(_ value: JSONValue) throws -> ABISource {
+        let o = try JSONObject(value, "")
+        switch try o.string("kind") {
+        case "btf":
+            return .btf(BTFSource(path: try o.string("path")))
+        case "headers":
+            var dirs: [HeaderSource.Directory] = []
+            for (di, d) in try o.array("includeDirectories").enumerated() {
+                do {
+                    let e = try JSONObject(d, "")
+                    dirs.append(HeaderSource.Directory(path: try e.string("path"), role: try e.enumeration("role", HeaderSource.Role.self)))
+                } catch let f as JSONFailure { throw f.under("includeDirectories[\(di)]") }
+            }
+            var tree: HeaderSource.KernelTree?
+            if let k = o.optional("kernelTree") {
+                do {
+                    let e = try JSONObject(k, "")
+                    tree = HeaderSource.KernelTree(path: try e.string("path"), version: try e.optional("version")?.asString("version"))
+                } catch let f as JSONFailure { throw f.under("kernelTree") }
+            }
+            return .headers(HeaderSource(includeDirectories: dirs, headers: try o.strings("headers"),
+                                         preludeHeaders: try o.strings("preludeHeaders"),
+                                         target: try o.optional("target")?.asString("target"),
+                                         extraArguments: try o.strings("arguments"), kernelTree: tree))
+        case let other:
+            throw schemaError("kind", "expected headers or btf, found \(other.debugDescription)")
+        }
     }
 
     static func record(_ value: JSONValue) throws -> Record {

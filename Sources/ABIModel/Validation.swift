@@ -1,120 +1,3 @@
-/// The bounds a validated snapshot keeps (Documentation/Snapshot.md, "Validation").
-public enum SnapshotLimits {
-    /// The largest record size, offset, field size, array byte count, bit offset or field index: 2^32 (4 GiB).
-    public static let maximumSize = 1 << 32
-    /// The largest alignment: 2^16.
-    public static let maximumAlignment = 1 << 16
-    /// The widest bitfield, in bits.
-    public static let maximumBitWidth = 128
-    /// The sizes an integer constant or enum type may have, in bytes.
-    public static let constantSizes: Set<Int> = [1, 2, 4, 8, 16]
-}
-
-/// Text helpers for messages about untrusted strings.
-public enum SnapshotText {
-    /// True for characters no snapshot string may hold: C0 and C1 controls, DEL, line and paragraph
-    /// separators and bidirectional controls (they break or reorder lines of generated source).
-    public static func isForbidden(_ u: Unicode.Scalar) -> Bool {
-        switch u.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
-        }
-    }
-
-    /// `s` with every forbidden character written as `\u{XXXX}`, cut to `limit` characters.
-    public static func shown(_ s: String, limit: Int = 80) -> String {
-        var out = ""
-        var n = 0
-        for u in s.unicodeScalars {
-            if n >= limit { out += "…"; break }
-            if isForbidden(u) { out += "\\u{\(String(u.value, radix: 16, uppercase: true))}" } else { out.unicodeScalars.append(u) }
-            n += 1
-        }
-        return out
-    }
-
-    /// `s` on one line: forbidden characters escaped (no length limit).
-    public static func oneLine(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isForbidden) else { return s }
-        return shown(s, limit: Int.max)
-    }
-
-    /// True for a C identifier: `[A-Za-z_][A-Za-z0-9_]*`.
-    public static func isIdentifier<S: StringProtocol>(_ s: S) -> Bool {
-        var first = true
-        for b in s.utf8 {
-            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-            let digit = b >= 0x30 && b <= 0x39
-            guard letter || (!first && digit) else { return false }
-            first = false
-        }
-        return !first
-    }
-
-    /// True for identifiers joined by `.` (a field name such as `tx.flags`).
-    public static func isMemberPath(_ s: String) -> Bool {
-        var atStart = true
-        for b in s.utf8 {
-            if b == 0x2E {
-                if atStart { return false }
-                atStart = true
-                continue
-            }
-            let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-            let digit = b >= 0x30 && b <= 0x39
-            guard letter || (!atStart && digit) else { return false }
-            atStart = false
-        }
-        return !atStart
-    }
-
-    /// True for the record type names a probe may use: `IDENT`, `struct IDENT`, `union IDENT`, or
-    /// `__typeof__(((C *)0)->IDENT(.IDENT)*([0])+)` with C one of the first three.
-    public static func isRecordCName(_ s: String) -> Bool {
-        func plain(_ t: Substring) -> Bool {
-            if t.hasPrefix("struct ") { return isIdentifier(t.dropFirst(7)) }
-            if t.hasPrefix("union ") { return isIdentifier(t.dropFirst(6)) }
-            return isIdentifier(t)
-        }
-        let open = "__typeof__((("
-        guard s.hasPrefix(open) else { return plain(s[...]) }
-        var rest = s.dropFirst(open.count)
-        guard let star = rest.range(of: " *)0)->") else { return false }
-        guard plain(rest[..<star.lowerBound]) else { return false }
-        rest = rest[star.upperBound...]
-        guard rest.hasSuffix(")") else { return false }
-        rest = rest.dropLast()
-        var dims = 0
-        while rest.hasSuffix("[0]") { rest = rest.dropLast(3); dims += 1 }
-        return dims > 0 && isMemberPath(String(rest))
-    }
-
-    /// Why `header` cannot be `#include`d safely, or nil: it must be non-empty, relative, without a `..`
-    /// component, and without `<`, `>`, `"` or `\`.
-    public static func headerProblem(_ header: String) -> String? {
-        if header.isEmpty { return "is empty" }
-        if header.hasPrefix("/") { return "is an absolute path (headers are relative to an include directory)" }
-        if header.split(separator: "/", omittingEmptySubsequences: false).contains("..") { return "contains a '..' component" }
-        if header.contains(where: { $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "\\" }) {
-            return "contains '<', '>', '\"' or '\\', which cannot appear in #include"
-        }
-        return nil
-    }
-
-    /// True for a type name a C probe may compile: words only (`unsigned int`, `enum e`, `__u8`).
-    public static func isTypeName(_ s: String) -> Bool {
-        !s.isEmpty && s.split(separator: " ").allSatisfy { isIdentifier($0) }
-    }
-
-    /// True for a target triple: `[A-Za-z0-9_.-]+`, not starting with `-`.
-    public static func isTriple(_ s: String) -> Bool {
-        guard let first = s.utf8.first, first != UInt8(ascii: "-") else { return false }
-        return s.utf8.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2E || b == 0x2D
-        }
-    }
-}
-
 extension ABISnapshot {
     /// Checks every rule of Documentation/Snapshot.md ("Validation"); throws ``SnapshotError`` naming the first
     /// record, field or constant that breaks one. ``decode(_:path:)`` and ``load(from:)`` call it.
@@ -196,6 +79,33 @@ struct SnapshotValidator {
         for (ui, u) in s.unsupported.enumerated() {
             try text(u.name, "unsupported entry #\(ui + 1): name")
             try text(u.reason, "unsupported entry \(Self.q(u.name)): reason")
+        }
+        if let source = s.source { try check(source) }
+    }
+
+    /// The recorded source: printable strings, relative `Headers/` paths without `..`, a target triple.
+    mutating func check(_ source: ABISource) throws {
+        switch source {
+        case .btf(let b):
+            try text(b.path, "source: BTF path")
+            if b.path.isEmpty { throw fail("source: the BTF path is empty") }
+        case .headers(let h):
+            for d in h.includeDirectories {
+                try text(d.path, "source: include directory " + Self.q(d.path))
+                if d.path.isEmpty { throw fail("source: an include directory is empty") }
+                if d.role == .builtin || d.role == .standIn, d.path != ".", let problem = SnapshotText.headerProblem(d.path) {
+                    throw fail("source: \(d.role.rawValue) directory \(Self.q(d.path)) \(problem)")
+                }
+            }
+            for x in h.headers { try text(x, "source: header " + Self.q(x)); if x.isEmpty { throw fail("source: a header is empty") } }
+            for x in h.preludeHeaders { try header(x, "source: prelude header") }
+            for a in h.extraArguments { try text(a, "source: argument " + Self.q(a)) }
+            if let t = h.target, !SnapshotText.isTriple(t) { throw fail("source: target \(Self.q(t)) is not a target triple") }
+            if let k = h.kernelTree {
+                try text(k.path, "source: kernel tree " + Self.q(k.path))
+                if k.path.isEmpty { throw fail("source: the kernel tree path is empty") }
+                if let v = k.version { try text(v, "source: kernel tree version") }
+            }
         }
     }
 

@@ -236,7 +236,39 @@ struct JSONDifferentialTests {
         s.constants.append(Constant(name: "BIG", value: .unsigned(UInt64.max), type: "unsigned long long", size: 8, signed: false,
                                     origin: .macro, header: "linux/io_uring.h", definition: "(~0ULL)"))
         s.unsupported = [Unsupported(name: "struct a.b", reason: "member does not start on a byte boundary: \"x\" / y")]
+        s.source = .headers(HeaderSource(
+            includeDirectories: HeaderSource.Role.allCases.map { HeaderSource.Directory(path: $0 == .builtin ? "." : $0 == .standIn ? "kernel" : "/d/\($0.rawValue) \"q\"", role: $0) },
+            headers: ["linux/io_uring.h", "linux/time_types.h"], preludeHeaders: ["linux/types.h"], target: "aarch64-linux-gnu",
+            extraArguments: ["-DX=\"1\"", "-I/a/b"], kernelTree: HeaderSource.KernelTree(path: "/src/linux-6.12", version: "6.12.57")))
         return s
+    }
+
+    @Test("the recorded source round-trips in both kinds and without its optional keys; a version 1 snapshot reads with no source")
+    func sourceKinds() throws {
+        var sources: [ABISource] = [.btf(BTFSource(path: "/sys/kernel/btf/vmlinux")),
+                                    .headers(HeaderSource(includeDirectories: [], headers: ["a.h"]))]
+        if let everything = Self.everything.source { sources.append(everything) }
+        for source in sources {
+            var s = Sample.valid
+            s.source = source
+            s.normalize()
+            let data = try s.jsonData()
+            #expect(data == (try s.foundationJSONData()), "the fast writer writes what JSONEncoder writes")
+            #expect(try ABISnapshot.fastDecode(data) == s)
+            #expect(try ABISnapshot.foundationDecode(data, path: "s") == s)
+        }
+        var v1 = Sample.valid
+        v1.schemaVersion = 1
+        let read = try ABISnapshot.decode(try v1.jsonData(), path: "v1")
+        #expect(read.schemaVersion == 1 && read.source == nil)
+        var bad = Sample.valid
+        bad.source = .headers(HeaderSource(includeDirectories: [.init(path: "../../etc", role: .standIn)], headers: ["a.h"]))
+        #expect(throws: SnapshotError.self) { try ABISnapshot.decode(try bad.jsonData(), path: "b") }
+        bad.source = .headers(HeaderSource(includeDirectories: [], headers: ["a.h"], target: "-x86_64"))
+        #expect(throws: SnapshotError.self) { try ABISnapshot.decode(try bad.jsonData(), path: "b") }
+        let unknownKind = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
+            .replacingOccurrences(of: "\"target\" :", with: "\"source\" : { \"kind\" : \"floppy\" },\n  \"target\" :")
+        #expect(throws: SnapshotError.self) { try ABISnapshot.decode(Data(unknownKind.utf8), path: "k") }
     }
 
     @Test("round trip: every optional field set, written and read back equal through both readers and both writers")
@@ -247,7 +279,8 @@ struct JSONDifferentialTests {
         let data = try s.jsonData()
         let text = String(decoding: data, as: UTF8.self)
         for key in ["preludeHeaders", "headerGroups", "bitOffset", "bitWidth", "anonymousPath", "arrayDimensions", "flexibleArray",
-                    "\"record\"", "\"signed\" : true", "enumName", "enumType", "definition", "\"packed\" : true", "\"alignmentInferred\" : true"] {
+                    "\"record\"", "\"signed\" : true", "enumName", "enumType", "definition", "\"packed\" : true", "\"alignmentInferred\" : true",
+                    "\"kernelTree\"", "\"version\" : \"6.12.57\"", "\"role\" : \"stand-in\"", "\"arguments\""] {
             #expect(text.contains(key), "\(key) is written")
         }
         #expect(data == (try s.foundationJSONData()))

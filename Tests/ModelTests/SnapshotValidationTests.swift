@@ -74,7 +74,7 @@ struct SnapshotValidationTests {
         ("record-size-absurd.json", "record io_uring_sqe: size 4294967297 is absurd"),
         ("record-size-near-int-max.json", "size 9223372036854775807 is absurd"),
         ("record-size-negative.json", "record io_uring_sqe: size -64 is negative"),
-        ("schema-version-future.json", "schemaVersion 2 is newer than this abigen understands (1)"),
+        ("schema-version-future.json", "schemaVersion 3 is newer than this abigen understands (2)"),
         ("schema-version-negative.json", "schemaVersion -1 is not a version"),
         ("schema-version-zero.json", "schemaVersion 0 is not a version"),
         ("skipped-macro-name-not-identifier.json", "skipped macro #1 'A(B)': name is not a C identifier"),
