@@ -3,10 +3,15 @@ import Foundation
 extension ABISnapshot {
     /// The canonical JSON form: sorted keys, pretty-printed, trailing newline; byte-identical for equal snapshots.
     public func jsonData() throws -> Data {
+        if ABISnapshot.referenceJSON { return try foundationJSONData() }
         var copy = self
         copy.normalize()
         return copy.fastJSON()
     }
+
+    /// `ABIGEN_JSON_REFERENCE=1` makes ``jsonData()`` and ``decode(_:path:)`` use Foundation only: the yardstick
+    /// `Scripts/bench.py` times the fast reader and writer against (the output is the same bytes).
+    static let referenceJSON = ProcessInfo.processInfo.environment["ABIGEN_JSON_REFERENCE"] == "1"
 
     /// The same bytes as ``jsonData()``, through Foundation's `JSONEncoder` (the reference the fast writer is tested against).
     public func foundationJSONData() throws -> Data {
@@ -32,6 +37,7 @@ extension ABISnapshot {
     /// Accepts exactly what `JSONDecoder` accepts, with the same values: the fast reader handles what it can
     /// (every snapshot abigen writes) and leaves anything else to `JSONDecoder`.
     public static func decode(_ data: Data, path: String) throws -> ABISnapshot {
+        if referenceJSON { return try foundationDecode(data, path: path) }
         let s = try decodeUnvalidated(data, path: path)
         try s.validate(path: path)
         return s
