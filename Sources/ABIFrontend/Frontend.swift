@@ -18,7 +18,9 @@ public enum Frontend {
     /// All headers share one translation unit. With ``ParseOptions/skipBrokenHeaders``, a header that
     /// does not compile with the others is parsed in a translation unit of its own, and one that does
     /// not compile alone either is skipped and listed in ``ABISnapshot/unsupported`` with clang's first
-    /// error; without it, the first error is thrown.
+    /// error; without it, the first error is thrown. Each declaration left out is a warning in
+    /// ``ParseOptions/diagnostics`` (in header order, after parsing) and an ``ABISnapshot/unsupported`` entry;
+    /// phase timings are notes there as they happen.
     ///
     /// Names: a struct or union tag keeps its name; an untagged typedef'd record whose name a tag also
     /// has (`struct bar` and `typedef struct {…} bar`) is named `bar_t` (then `bar_t_`, … while taken),
@@ -46,7 +48,8 @@ public enum Frontend {
         let triple = results.map(\.triple).first { !$0.isEmpty } ?? ""
         let groups = results.flatMap(\.groups)
 
-        let records = reader.finalRecords()   // may list dropped records in `unsupported`
+        let records = reader.finalRecords()   // may warn about dropped records
+        if let sink = options.diagnostics { reader.warnings.forEach(sink.emit) }
         var snapshot = ABISnapshot(target: triple, headers: options.headers,
                                    includeDirectories: options.source.includeDirectories.filter { $0.role == .user }.map(\.path),
                                    preludeHeaders: options.preludeHeaders.isEmpty ? nil : options.preludeHeaders,

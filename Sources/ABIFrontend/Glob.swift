@@ -1,15 +1,8 @@
-import Foundation
+import Glibc
 
-/// Shell-style glob match supporting `*` and `?`.
+/// Shell-style glob match (`*`, `?`, `[…]`, `\` escapes) with fnmatch(3), flags 0: `*` also matches `/`.
+/// A pattern or text holding a NUL byte (which neither a file name nor a C identifier can) matches nothing.
 public func globMatch(_ pattern: String, _ text: String) -> Bool {
-    let p = Array(pattern.utf8), t = Array(text.utf8)
-    var pi = 0, ti = 0, star = -1, mark = 0
-    while ti < t.count {
-        if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) { pi += 1; ti += 1 }
-        else if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }
-        else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-        else { return false }
-    }
-    while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
-    return pi == p.count
+    guard !pattern.utf8.contains(0), !text.utf8.contains(0) else { return false }
+    return fnmatch(pattern, text, 0) == 0
 }

@@ -26,14 +26,14 @@ extension Frontend {
             }
             guard options.skipBrokenHeaders else { throw err }
             let blamed = culprits.isEmpty ? pending : pending.filter { culprits.contains($0.path) }
-            Trace.mark("retry alone: \(blamed.map(\.label).joined(separator: " "))")
+            options.diagnostics?.phase("retry alone: \(blamed.map(\.label).joined(separator: " "))")
             alone += blamed
             pending.removeAll { h in blamed.contains { $0.path == h.path } }
         }
         alone += pending
         for header in alone {
             if case .failed(let err, _) = try parseGroup([header], options: options, reader: &reader, triple: &triple) {
-                reader.unsupported.append(Unsupported(name: header.label, reason: "header skipped: it does not compile on its own: \(err)"))
+                reader.warn("header skipped: it does not compile on its own: \(err)", symbol: header.label, location: header.label)
             } else {
                 groups.append([header.label])
             }
@@ -83,9 +83,9 @@ extension Frontend {
         var includeLines = options.preludeHeaders.map { "#include <\($0)>\n" }.joined()
         for h in headers { includeLines += "#include \"\(h.path)\"\n" }
         let args = options.clangArguments
-        Trace.mark("start group of \(headers.count)")
+        options.diagnostics?.phase("start group of \(headers.count)")
         let tu = try unit(includeLines, arguments: args, detailed: true, headers: headers)
-        Trace.mark("parse")
+        options.diagnostics?.phase("parse")
         let errors = tu.diagnostics.filter(\.isError)
         if let err = errors.first {
             let paths = Set(headers.map(\.path))
@@ -99,12 +99,12 @@ extension Frontend {
         var files = FileCache()
         let topLevel = tu.root.children
         reader.walk(topLevel, files: &files)
-        Trace.mark("walk declarations")
+        options.diagnostics?.phase("walk declarations")
 
         let candidates = collectMacros(topLevel, tu: tu, options: options, reader: &reader, files: &files)
-        try evaluateMacros(candidates, includeLines: includeLines, arguments: args, headers: headers, reader: &reader)
+        try evaluateMacros(candidates, includeLines: includeLines, arguments: args, headers: headers, options: options, reader: &reader)
 
-        Trace.mark("evaluate macros")
+        options.diagnostics?.phase("evaluate macros")
         return .parsed
     }
 }

@@ -5,8 +5,9 @@ extension Frontend {
     /// Evaluates the candidate macros twice, as clang and under gcc's predefined macros (``GCCIdentity``), and adds
     /// the integer constants to `reader`; the others go to its skipped list with the reason.
     static func evaluateMacros(_ candidates: [(name: String, definition: String, header: String)], includeLines: String,
-                               arguments args: [String], headers: [(label: String, path: String)], reader: inout Reader) throws {
-        Trace.mark("collect \(candidates.count) macros")
+                               arguments args: [String], headers: [(label: String, path: String)], options: ParseOptions,
+                               reader: inout Reader) throws {
+        options.diagnostics?.phase("collect \(candidates.count) macros")
         if !candidates.isEmpty {
             let firstLine = includeLines.split(separator: "\n").count + 1
             var source = includeLines
@@ -16,11 +17,11 @@ extension Frontend {
                 source += "static __auto_type __abigen_macro_\(i) = (\(c.name)); _Static_assert((\(c.name)) == (\(c.name)), \"\");\n"
             }
             let clangValues = try evaluate(source, arguments: args, firstLine: firstLine, count: candidates.count, headers: headers)
-            Trace.mark("parse macro unit")
+            options.diagnostics?.phase("parse macro unit")
             let gccValues = try evaluate(source, arguments: args.filter { $0 != "-w" } + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
-            Trace.mark("parse macro unit as gcc")
+            options.diagnostics?.phase("parse macro unit as gcc")
             for (i, cand) in candidates.enumerated() {
                 let outcome = clangValues.outcomes[i]
                 let value: IntegerValue
@@ -54,7 +55,8 @@ extension Frontend {
                     // after this header sees the macro: if its value differs, the macro is what the name means.
                     if let i = reader.constants.firstIndex(where: { $0.name == cand.name }), !reader.constants[i].value.sameValue(as: value) || reader.constants[i].size != info.size {
                         let old = reader.constants[i]
-                        reader.unsupported.append(Unsupported(name: cand.name, reason: "the \(old.origin.rawValue) \(cand.name) = \(old.value) (\(old.header)) is shadowed by a macro of the same name = \(value); the macro's value is kept"))
+                        reader.warn("the \(old.origin.rawValue) \(cand.name) = \(old.value) (\(old.header)) is shadowed by a macro of the same name = \(value); the macro's value is kept",
+                                    symbol: cand.name, location: cand.header)
                         reader.constants[i] = constant
                     }
                     continue

@@ -24,7 +24,8 @@ extension Reader {
         for r in records where r.cName != r.name {
             guard taken.insert(r.name).inserted else {
                 let first = out.first { $0.name == r.name }
-                unsupported.append(Unsupported(name: "\(r.cName) (\(r.header))", reason: "the name \(r.name) is taken by \(first?.cName ?? r.name) (\(first?.header ?? "")); the first definition is kept"))
+                warn("the name \(r.name) is taken by \(first?.cName ?? r.name) (\(first?.header ?? "")); the first definition is kept",
+                     symbol: "\(r.cName) (\(r.header))", location: r.header)
                 continue
             }
             finalName[r.cName] = r.name

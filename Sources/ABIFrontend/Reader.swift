@@ -20,7 +20,8 @@ struct Reader: Sendable {
     var elements: [ElementRecord] = []
     var constants: [Constant] = []
     var skipped: [SkippedMacro] = []
-    var unsupported: [Unsupported] = []
+    /// Declarations the model cannot hold, in the order met (each becomes an ``ABISnapshot/unsupported`` entry).
+    var warnings: [Diagnostic] = []
     /// Header of each record kept so far, by C name (`struct x`, `union y`, `t`).
     var seenRecords: [String: String] = [:]
     /// Names of every constant kept so far (enumerators and macros).
@@ -30,6 +31,14 @@ struct Reader: Sendable {
         self.selected = selected
         self.recordFilters = recordFilters
     }
+
+    /// Records a declaration the model cannot hold: a warning about `symbol`, which becomes an ``ABISnapshot/unsupported`` entry.
+    mutating func warn(_ reason: String, symbol: String, location: String) {
+        warnings.append(Diagnostic(.warning, reason, location: location, symbol: symbol))
+    }
+
+    /// The snapshot's unsupported list: the warnings about a declaration, in order.
+    var unsupported: [Unsupported] { warnings.compactMap { w in w.symbol.map { Unsupported(name: $0, reason: w.message) } } }
 
     /// The selected header's label for a cursor's file, or nil when it comes from another header.
     func label(of cursor: Cursor, files: inout FileCache) -> String? {
@@ -47,7 +56,7 @@ struct Reader: Sendable {
         for r in other.records {
             if let first = seenRecords[r.cName] {
                 if first != r.header {
-                    unsupported.append(Unsupported(name: "\(r.cName) (\(r.header))", reason: "also defined in \(first); the first definition is kept"))
+                    warn("also defined in \(first); the first definition is kept", symbol: "\(r.cName) (\(r.header))", location: r.header)
                 }
                 dropped.insert(r.cName)
                 continue
@@ -61,7 +70,7 @@ struct Reader: Sendable {
         }
         let skippedNames = Set(skipped.map(\.name))
         skipped += other.skipped.filter { !skippedNames.contains($0.name) }
-        unsupported += other.unsupported
+        warnings += other.warnings
     }
 
     mutating func walk(_ cursors: [Cursor], files: inout FileCache) {
@@ -103,7 +112,7 @@ struct Reader: Sendable {
             guard seenEnumerators.insert(name).inserted else { continue }
             let t = e.type.canonical
             guard let info = integerInfo(t), info.size <= 8 else {
-                unsupported.append(Unsupported(name: name, reason: "enumerator of type \(t.spelling), which the model does not hold"))
+                warn("enumerator of type \(t.spelling), which the model does not hold", symbol: name, location: "\(header):\(e.location.line)")
                 continue
             }
             let value: IntegerValue = info.signed ? .signed(e.enumValueSigned) : .unsigned(e.enumValueUnsigned)
@@ -122,18 +131,18 @@ struct Reader: Sendable {
         guard matchesFilter(name) else { return }
         if let first = seenRecords[cName] {
             if first != header {
-                unsupported.append(Unsupported(name: "\(cName) (\(header))", reason: "also defined in \(first); the first definition is kept"))
+                warn("also defined in \(first); the first definition is kept", symbol: "\(cName) (\(header))", location: "\(header):\(decl.location.line)")
             }
             return
         }
         seenRecords[cName] = header
         let outer = named ?? type
         guard let size = outer.size, let alignment = outer.alignment else {
-            unsupported.append(Unsupported(name: cName, reason: "incomplete or dependent type"))
+            warn("incomplete or dependent type", symbol: cName, location: "\(header):\(decl.location.line)")
             return
         }
-        var layout = RecordLayout(outerCName: cName)
-        layout.walk(type, baseBits: 0, prefix: "", anonPath: [], indexPath: [], recordName: cName, unsupported: &unsupported)
+        var layout = RecordLayout(outerCName: cName, header: header)
+        layout.walk(type, baseBits: 0, prefix: "", anonPath: [], indexPath: [], recordName: cName, warnings: &warnings)
         records.append(Record(name: name, cName: cName, kind: kind, size: size, alignment: alignment,
                               packed: decl.hasPackedAttribute, header: header, fields: layout.fields,
                               anonymousMembers: layout.anonymous))

@@ -7,6 +7,8 @@ struct RecordLayout {
     var outerCName: String
     /// True while laying out an element record (its own arrays of anonymous records are not synthesized).
     var insideElement = false
+    /// The selected header's label, for the location of warnings.
+    var header = ""
     var fields: [Field] = []
     var anonymous: [AnonymousMember] = []
     /// Element records of array members of anonymous record type, by member name (named later).
@@ -15,7 +17,7 @@ struct RecordLayout {
     /// `anonStart`: anonymous members already numbered at this level (a named member of unnamed type
     /// continues the numbering of the level that holds it, so every path in a record is unique).
     mutating func walk(_ type: ClangType, baseBits: Int, prefix: String, anonPath: [Int], indexPath: [Int],
-                       recordName: String, unsupported: inout [Unsupported], anonStart: Int = 0) {
+                       recordName: String, warnings: inout [Diagnostic], anonStart: Int = 0) {
         var anonCount = anonStart
         for (index, f) in type.fields.enumerated() {
             let name = f.spelling
@@ -30,7 +32,7 @@ struct RecordLayout {
                 anonymous.append(AnonymousMember(path: path, fieldIndexes: indexPath + [index], kind: kind,
                                                  offset: offsetBits / 8, size: canon.size ?? 0))
                 walk(canon, baseBits: offsetBits, prefix: prefix, anonPath: path, indexPath: indexPath + [index],
-                     recordName: recordName, unsupported: &unsupported)
+                     recordName: recordName, warnings: &warnings)
                 continue
             }
             if name.isEmpty {   // an unnamed bitfield: padding, not reachable by name
@@ -46,15 +48,16 @@ struct RecordLayout {
                 continue
             }
             if offsetBits % 8 != 0 {
-                unsupported.append(Unsupported(name: "\(recordName).\(fullName)", reason: "member does not start on a byte boundary"))
+                warnings.append(Diagnostic(.warning, "member does not start on a byte boundary", location: "\(header):\(f.location.line)",
+                                           symbol: "\(recordName).\(fullName)"))
             }
             fields.append(Field(name: fullName, offset: offsetBits / 8, size: ftype.size ?? 0, type: fieldType,
                                 anonymousPath: anonPath.isEmpty ? nil : anonPath))
             // A named member of an unnamed record type: its members are reachable as `name.member`.
             if canon.kind == .record && (canon.declaration.isAnonymous || canon.declaration.spelling.isEmpty) {
-                var inner = RecordLayout(outerCName: outerCName, insideElement: insideElement)
+                var inner = RecordLayout(outerCName: outerCName, insideElement: insideElement, header: header)
                 inner.walk(canon, baseBits: offsetBits, prefix: fullName + ".", anonPath: anonPath, indexPath: indexPath,
-                           recordName: recordName, unsupported: &unsupported, anonStart: anonCount)
+                           recordName: recordName, warnings: &warnings, anonStart: anonCount)
                 fields += inner.fields
                 elements += inner.elements
                 // Its anonymous members belong to this record too (fields name them by path).
@@ -64,14 +67,15 @@ struct RecordLayout {
             // An array of an unnamed record type: its element becomes a record of its own.
             if let dims = fieldType.arrayDimensions, let element = anonymousElement(ftype) {
                 guard !insideElement else {
-                    unsupported.append(Unsupported(name: "\(recordName).\(fullName)", reason: "array of an unnamed struct or union inside an element of another such array: only its bytes are described"))
+                    warnings.append(Diagnostic(.warning, "array of an unnamed struct or union inside an element of another such array: only its bytes are described",
+                                               location: "\(header):\(f.location.line)", symbol: "\(recordName).\(fullName)"))
                     continue
                 }
                 let decl = element.declaration
                 let cName = "__typeof__(((\(outerCName) *)0)->\(fullName)\(String(repeating: "[0]", count: dims.count)))"
                 guard let size = element.size, let alignment = element.alignment else { continue }
-                var inner = RecordLayout(outerCName: outerCName, insideElement: true)
-                inner.walk(element, baseBits: 0, prefix: "", anonPath: [], indexPath: [], recordName: cName, unsupported: &unsupported)
+                var inner = RecordLayout(outerCName: outerCName, insideElement: true, header: header)
+                inner.walk(element, baseBits: 0, prefix: "", anonPath: [], indexPath: [], recordName: cName, warnings: &warnings)
                 elements.append((fullName, Record(name: "", cName: cName, kind: decl.kind == .unionDecl ? .union : .struct,
                                                   size: size, alignment: alignment, packed: decl.hasPackedAttribute, header: "",
                                                   fields: inner.fields, anonymousMembers: inner.anonymous)))
