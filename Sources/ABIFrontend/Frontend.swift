@@ -15,7 +15,8 @@ public struct FrontendError: Error, CustomStringConvertible, Sendable {
 public enum Frontend {
     /// Parses the headers of `options` and returns their ABI.
     ///
-    /// All headers share one translation unit. With ``ParseOptions/skipBrokenHeaders``, a header that
+    /// The headers share one translation unit (a large set with ``ParseOptions/skipBrokenHeaders``: one per
+    /// half, parsed on two threads and merged in header order). With ``ParseOptions/skipBrokenHeaders``, a header that
     /// does not compile with the others is parsed in a translation unit of its own, and one that does
     /// not compile alone either is skipped and listed in ``ABISnapshot/unsupported`` with clang's first
     /// error; without it, the first error is thrown. Each declaration left out is a warning in
@@ -31,18 +32,7 @@ public enum Frontend {
     public static func parse(_ options: ParseOptions) throws -> ABISnapshot {
         let resolved = try resolveHeaders(options)
 
-        // Large sets are split in two halves parsed on two threads; the halves merge in header order,
-        // so the result is the same as one pass. Each part runs on a thread of its own with a large
-        // stack (deeply nested expressions recurse deeply in clang) and returns its own result.
-        let chunks: [[(label: String, path: String)]]
-        if options.skipBrokenHeaders && resolved.count >= 64 && ProcessInfo.processInfo.activeProcessorCount > 1 {
-            let mid = resolved.count / 2
-            chunks = [Array(resolved[..<mid]), Array(resolved[mid...])]
-        } else {
-            chunks = [resolved]
-        }
-        let jobs: [@Sendable () throws -> ChunkResult] = chunks.map { chunk in { try parseChunk(chunk, options: options) } }
-        let results = try LargeStack.run(jobs).map { try $0.get() }
+        let results = try parseInParts(resolved, options: options)
         guard var reader = results.first?.reader else { throw FrontendError(file: "<command line>", message: "no header selected") }
         for r in results.dropFirst() { reader.merge(r.reader) }
         let triple = results.map(\.triple).first { !$0.isEmpty } ?? ""

@@ -2,6 +2,22 @@ import ABIModel
 import Foundation
 
 extension Frontend {
+    /// Parses the resolved headers and returns what each part gave, in header order.
+    static func parseInParts(_ resolved: [(label: String, path: String)], options: ParseOptions) throws -> [ChunkResult] {
+        // Large sets are split in two halves parsed on two threads; the halves merge in header order,
+        // so the result is the same as one pass. Each part runs on a thread of its own with a large
+        // stack (deeply nested expressions recurse deeply in clang) and returns its own result.
+        let chunks: [[(label: String, path: String)]]
+        if options.skipBrokenHeaders && resolved.count >= 64 && ProcessInfo.processInfo.activeProcessorCount > 1 {
+            let mid = resolved.count / 2
+            chunks = [Array(resolved[..<mid]), Array(resolved[mid...])]
+        } else {
+            chunks = [resolved]
+        }
+        let jobs: [@Sendable () throws -> ChunkResult] = chunks.map { chunk in { try parseChunk(chunk, options: options) } }
+        return try LargeStack.run(jobs).map { try $0.get() }
+    }
+
     /// What one part of the header list gave.
     struct ChunkResult: Sendable {
         var reader: Reader

@@ -6,7 +6,6 @@ extension Frontend {
     /// the definition in effect after the last header; those that cannot be constants go to the reader's skipped list.
     static func collectMacros(_ topLevel: [Cursor], tu: TranslationUnit, options: ParseOptions, reader: inout Reader,
                               files: inout FileCache) -> [(name: String, definition: String, header: String)] {
-        // Macros: the definition in effect after the last header is the last one; its text and its value belong together.
         let macroCursors = topLevel.filter { $0.kind == .macroDefinition && !$0.isMacroBuiltin }
         // Every definition of each name that a selected header defines, in order (nil header: another header's).
         var definitions: [String: [(cursor: Cursor, header: String?)]] = [:]
