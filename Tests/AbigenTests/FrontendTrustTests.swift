@@ -253,3 +253,96 @@ struct FrontendErrorTests {
         try fails(["--headers", "/usr/include", "--header", "linux/types.h", "--include", "no/such-header.h"], mentioning: "--include no/such-header.h")
     }
 }
+
+@Suite("Frontend: diagnostics")
+struct FrontendDiagnosticsTests {
+    /// Header text whose nested array of unnamed structs (line 3) and shadowed enumerator the model cannot hold.
+    static let nested = """
+        struct diag_outer {
+            struct {
+                struct { int x; } inner[2];
+            } rows[3];
+        };
+        enum { DIAG_SHADOW = 2 };
+        #define DIAG_SHADOW 1
+
+        """
+
+    /// Parses `headers` of a temporary directory holding `files`, broken headers skipped, into a fresh collector.
+    static func parse(_ files: [String: String], headers: [String], timings: Bool) throws -> (snapshot: ABISnapshot, diagnostics: [Diagnostic]) {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return try parse(dir, headers: headers, timings: timings)
+    }
+
+    /// Parses `headers` of `dir`, broken headers skipped, into a fresh collector.
+    static func parse(_ dir: String, headers: [String], timings: Bool) throws -> (snapshot: ABISnapshot, diagnostics: [Diagnostic]) {
+        let source = SearchPath.addingTargetDirectories(
+            to: HeaderSource(includeDirectories: [HeaderSource.Directory(path: dir, role: .user)], headers: headers), builtin: nil)
+        var options = ParseOptions(source: source, macroPrefixes: nil)
+        options.skipBrokenHeaders = true
+        let collector = Diagnostics(recordsTimings: timings)
+        options.diagnostics = collector
+        let s = try Frontend.parse(options)
+        return (s, collector.all)
+    }
+
+    @Test("each unsupported entry is a warning naming its symbol and header (header:line where a declaration has one)")
+    func warningsAreTheUnsupportedList() throws {
+        // The oracle for the skipped header is cc: it must refuse the header too.
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#error deliberately broken\n".write(toFile: dir + "/broken.h", atomically: true, encoding: .utf8)
+        #expect(try runProcess("cc", ["-fsyntax-only", "-x", "c", dir + "/broken.h"]).status != 0)
+
+        let (s, diagnostics) = try Self.parse(["nested.h": Self.nested, "broken.h": "#error deliberately broken\n"],
+                                              headers: ["nested.h", "broken.h"], timings: false)
+        let warnings = diagnostics.filter { $0.severity == .warning }
+        #expect(diagnostics.allSatisfy { $0.severity == .warning }, "no timings asked for: \(diagnostics)")
+        #expect(warnings.count == 3, "\(warnings)")
+        let fromWarnings = warnings.compactMap { w in w.symbol.map { "\($0) | \(w.message)" } }.sorted()
+        #expect(fromWarnings == s.unsupported.map { "\($0.name) | \($0.reason)" }.sorted())
+
+        let innerLine = try #require(Self.nested.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("inner[2]") }) + 1
+        let inner = try #require(warnings.first { $0.symbol?.hasSuffix(".inner") == true })
+        #expect(inner.location == "nested.h:\(innerLine)")
+        #expect(inner.symbol == "__typeof__(((struct diag_outer *)0)->rows[0]).inner")
+        let shadow = try #require(warnings.first { $0.symbol == "DIAG_SHADOW" })
+        #expect(shadow.location == "nested.h")
+        #expect(s.constant(named: "DIAG_SHADOW")?.value == .signed(1))
+        let broken = try #require(warnings.first { $0.symbol == "broken.h" })
+        #expect(broken.location == "broken.h")
+        #expect(broken.message.contains("deliberately broken"))
+    }
+
+    @Test("phase timings are notes in the collector when asked for, and change nothing in the snapshot")
+    func phaseTimings() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.nested.write(toFile: dir + "/nested.h", atomically: true, encoding: .utf8)
+        let timed = try Self.parse(dir, headers: ["nested.h"], timings: true)
+        let phases = timed.diagnostics.filter { $0.severity == .note }.map(\.message)
+        for phase in ["phase parse:", "phase walk declarations:", "phase parse macro unit as gcc:", "phase evaluate macros:"] {
+            #expect(phases.contains { $0.hasPrefix(phase) }, "\(phase) in \(phases)")
+        }
+        let plain = try Self.parse(dir, headers: ["nested.h"], timings: false)
+        #expect(plain.diagnostics.allSatisfy { $0.severity != .note })
+        #expect(try timed.snapshot.jsonData() == plain.snapshot.jsonData())
+    }
+}
+
+@Suite("Frontend: globs")
+struct FrontendGlobTests {
+    @Test("globMatch is fnmatch(3): it agrees with bash's [[ text == pattern ]] (C locale) and with the expected answer", arguments: [
+        ("linux/*.h", "linux/io_uring.h", true), ("*.h", "linux/io_uring.h", true), ("io_uring_*", "io_uring_sqe", true),
+        ("io_uring_*", "io_sqring_offsets", false), ("?", "a", true), ("?", "ab", false), ("*", "", true), ("", "", true),
+        ("", "a", false), ("a*b*c", "aXbYc", true), ("a*b*c", "aXbY", false), ("[ab]x", "bx", true), ("[ab]x", "cx", false),
+        ("?", "é", false), ("??", "é", true), ("*_t", "trust_bar_t", true), ("**", "x", true),
+    ])
+    func glob(pattern: String, text: String, expected: Bool) throws {
+        #expect(globMatch(pattern, text) == expected)
+        let bash = try runProcess("env", ["LC_ALL=C", "bash", "-c", "[[ $1 == $2 ]]", "bash", text, pattern])
+        #expect((bash.status == 0) == expected, "bash disagrees on \(pattern) / \(text)")
+    }
+}
