@@ -116,6 +116,12 @@ public struct BTFFile: Sendable {
         return pi == p.count
     }
 
+    /// True when the name at `offset` is empty (or out of range), without making a String.
+    func isEmptyName(_ offset: UInt32) -> Bool {
+        let i = Int(offset)
+        return i >= strings.count || strings[i] == 0
+    }
+
     /// True when the NUL-terminated name at `offset` starts with `prefix` (UTF-8 bytes), without making a String.
     func nameHasPrefix(_ offset: UInt32, _ prefix: [UInt8]) -> Bool {
         let t = strings

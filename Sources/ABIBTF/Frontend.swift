@@ -137,6 +137,8 @@ struct Builder {
     /// Index into ``described`` of a type's memoized description, or -1 (type ids fit in 20 bits).
     var describeMemo: [Int32]
     var described: [FieldType] = []
+    /// Every INT type's spelling (``integerName(_:)``), by type id: a few hundred, each spelled once.
+    var intNames: [UInt32: String] = [:]
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
     /// Enumerator names kept so far.
@@ -157,6 +159,7 @@ struct Builder {
         spellingMemo = Array(repeating: nil, count: file.types.count)
         canonicalMemo = Array(repeating: nil, count: file.types.count)
         describeMemo = Array(repeating: -1, count: file.types.count)
+        for (id, ty) in file.types.enumerated() where ty.kind == .int { intNames[UInt32(id)] = integerName(ty) }
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }

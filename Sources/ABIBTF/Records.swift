@@ -199,7 +199,7 @@ struct Flattener {
             let canonID = try builder.resolve(m.type)
             let canon = builder.t(canonID)
             let isRecord = canon.kind == .struct || canon.kind == .union
-            let unnamedRecord = isRecord && builder.file.string(at: canon.nameOffset).isEmpty
+            let unnamedRecord = isRecord && builder.file.isEmptyName(canon.nameOffset)
             if isRecord && name.isEmpty {
                 anonCount += 1
                 let path = anonPath + [anonCount]

@@ -46,10 +46,34 @@ extension Builder {
         default:
             kind = .other
         }
-        return FieldType(spelling: try spell(id, canonical: false, context: context),
-                         canonical: try spell(id, canonical: true, context: context),
-                         kind: kind, scalarSize: try size(element), signed: signed, record: record,
+        let spelling = try spell(id, canonical: false, context: context)
+        let canonical: String
+        if spelledCanonically(id) {
+            // No typedef or unnamed tag on the way: the canonical spelling is the spelling (memoized as spell would).
+            canonical = spelling
+            canonicalMemo[Int(id)] = spelling
+        } else {
+            canonical = try spell(id, canonical: true, context: context)
+        }
+        return FieldType(spelling: spelling, canonical: canonical, kind: kind, scalarSize: try size(element), signed: signed, record: record,
                          arrayDimensions: dims.isEmpty ? nil : dims)
+    }
+
+    /// True when type `id`'s canonical spelling equals its spelling: its declarator chain (pointers, arrays,
+    /// qualifiers, type tags) ends in a scalar or a named tag with no typedef or unnamed tag on the way.
+    func spelledCanonically(_ id: UInt32) -> Bool {
+        var cur = id
+        for _ in 0..<Builder.maxDepth {
+            let ty = t(cur)
+            switch ty.kind {
+            case .void, .int, .float: return true
+            case .struct, .union, .enum, .enum64, .forward: return !file.isEmptyName(ty.nameOffset)
+            case .pointer, .const, .volatile, .restrict, .typeTag: cur = ty.sizeOrType
+            case .array: cur = ty.arrayElement
+            default: return false
+            }
+        }
+        return false
     }
 
     /// The C spelling of type `id` (canonical: typedefs resolved), as clang prints it.
@@ -81,7 +105,7 @@ extension Builder {
         case .void:
             return base("void")
         case .int:
-            return base(integerName(ty))
+            return base(intNames[id] ?? integerName(ty))
         case .float:
             return base(name(id))
         case .struct, .union, .enum, .enum64, .forward:
