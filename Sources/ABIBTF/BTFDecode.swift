@@ -37,7 +37,7 @@ extension BTFFile {
         guard raw[strRange.upperBound - 1] == 0 else { throw fail("string section does not end with a NUL byte") }
         let strings = Array(raw[strRange])
         let strCount = UInt32(strings.count)
-        if let bad = strings.firstIndex(where: { ($0 < 0x20 && $0 != 0) || $0 == 0x7f }) {
+        if let bad = strings.withUnsafeBytes({ firstControlCharacter($0) }) {
             throw fail("string section holds a control character at offset \(bad)")
         }
 
@@ -143,5 +143,27 @@ extension BTFFile {
             }
         }
         return (little, types, members, strings)
+    }
+
+    /// The offset of the first control character other than NUL (0x01...0x1F, 0x7F) in `bytes`, or nil. Eight bytes
+    /// at a time: each byte less one (NUL wraps to 0xFF) is tested for being below 0x1F, and for 0x7E; only a word
+    /// where either may hold is looked at byte by byte.
+    static func firstControlCharacter(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        func isControl(_ b: UInt8) -> Bool { (b < 0x20 && b != 0) || b == 0x7f }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- ones &* n) & ~x & highs != 0 }
+        var i = 0
+        while bytes.count - i >= 8 {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Every byte minus one, without borrows between bytes.
+            let m = ((w | highs) &- ones) ^ ((w ^ ~ones) & highs)
+            if hasByteBelow(m, 0x1f) || hasByteBelow(m ^ (ones &* 0x7e), 1) {
+                for j in i..<(i + 8) where isControl(bytes[j]) { return j }
+            }
+            i += 8
+        }
+        for j in i..<bytes.count where isControl(bytes[j]) { return j }
+        return nil
     }
 }

@@ -131,11 +131,10 @@ struct Builder {
     var constants: [Constant] = []
     var unsupported: [Unsupported] = []
     var notes: [BTFAlignmentNote] = []
-    var layoutMemo: [InferredLayout?]
-    var spellingMemo: [String?]
-    var canonicalMemo: [String?]
-    /// Index into ``described`` of a type's memoized description, or -1 (type ids fit in 20 bits).
-    var describeMemo: [Int32]
+    /// One past the index into ``memos`` of each type's memo, or 0 (type ids fit in 20 bits): one small table for
+    /// all types, the memos themselves only for the types the selected records reach.
+    var memoSlot: [Int32]
+    var memos: [TypeMemo] = []
     var described: [FieldType] = []
     /// Every INT type's spelling (``integerName(_:)``), by type id: a few hundred, each spelled once.
     var intNames: [UInt32: String] = [:]
@@ -155,11 +154,31 @@ struct Builder {
         self.types = file.types
         self.target = target
         self.header = header
-        layoutMemo = Array(repeating: nil, count: file.types.count)
-        spellingMemo = Array(repeating: nil, count: file.types.count)
-        canonicalMemo = Array(repeating: nil, count: file.types.count)
-        describeMemo = Array(repeating: -1, count: file.types.count)
+        memoSlot = Array(repeating: 0, count: file.types.count)
         for (id, ty) in file.types.enumerated() where ty.kind == .int { intNames[UInt32(id)] = integerName(ty) }
+    }
+
+    /// What is known of one type once worked out.
+    struct TypeMemo {
+        var layout: InferredLayout?
+        var spelling: String?
+        var canonical: String?
+        /// Index into ``described`` of the type's description, or -1.
+        var described: Int32 = -1
+    }
+
+    /// The index into ``memos`` of type `id`'s memo, nil when there is none yet.
+    func memoIndex(_ id: UInt32) -> Int? {
+        let slot = Int(memoSlot[Int(id)])
+        return slot == 0 ? nil : slot - 1
+    }
+
+    /// The index into ``memos`` of type `id`'s memo, made empty when there is none yet.
+    mutating func memoIndexCreating(_ id: UInt32) -> Int {
+        if let i = memoIndex(id) { return i }
+        memos.append(TypeMemo())
+        memoSlot[Int(id)] = Int32(truncatingIfNeeded: memos.count)
+        return memos.count - 1
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }

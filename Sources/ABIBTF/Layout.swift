@@ -43,7 +43,7 @@ extension Builder {
 
     /// Infers a struct or union's alignment and packing from its members' types and offsets.
     mutating func layout(_ id: UInt32, depth: Int) throws -> InferredLayout {
-        if let known = layoutMemo[Int(id)] { return known }
+        if let m = memoIndex(id), let known = memos[m].layout { return known }
         guard depth < Builder.maxDepth else { throw tooDeep(id) }
         let ty = t(id)
         let recordSize = Int(ty.sizeOrType)
@@ -103,7 +103,7 @@ extension Builder {
             }
             result = InferredLayout(alignment: a, packed: false, raised: raised)
         }
-        layoutMemo[Int(id)] = result
+        memos[memoIndexCreating(id)].layout = result
         return result
     }
 }

@@ -3,12 +3,11 @@ import ABIModel
 extension Builder {
     /// Describes a member's type for the model, as the libclang frontend does.
     mutating func describe(_ id: UInt32, context: String) throws -> FieldType {
-        let slot = describeMemo[Int(id)]
-        if slot >= 0 { return described[Int(slot)] }
+        if let m = memoIndex(id), memos[m].described >= 0 { return described[Int(memos[m].described)] }
         let result = try describeUncached(id, context: context)
         // Kept only when neither spelling depended on the context (both are then memoized by ``spell``).
-        if spellingMemo[Int(id)] != nil, canonicalMemo[Int(id)] != nil {
-            describeMemo[Int(id)] = Int32(truncatingIfNeeded: described.count)
+        if let m = memoIndex(id), memos[m].spelling != nil, memos[m].canonical != nil {
+            memos[m].described = Int32(truncatingIfNeeded: described.count)
             described.append(result)
         }
         return result
@@ -51,7 +50,7 @@ extension Builder {
         if spelledCanonically(id) {
             // No typedef or unnamed tag on the way: the canonical spelling is the spelling (memoized as spell would).
             canonical = spelling
-            canonicalMemo[Int(id)] = spelling
+            memos[memoIndexCreating(id)].canonical = spelling
         } else {
             canonical = try spell(id, canonical: true, context: context)
         }
@@ -78,11 +77,12 @@ extension Builder {
 
     /// The C spelling of type `id` (canonical: typedefs resolved), as clang prints it.
     mutating func spell(_ id: UInt32, canonical: Bool, context: String) throws -> String {
-        if let known = canonical ? canonicalMemo[Int(id)] : spellingMemo[Int(id)] { return known }
+        if let m = memoIndex(id), let known = canonical ? memos[m].canonical : memos[m].spelling { return known }
         var usedContext = false
         let s = try compose(id, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: 0)
         if !usedContext {
-            if canonical { canonicalMemo[Int(id)] = s } else { spellingMemo[Int(id)] = s }
+            let m = memoIndexCreating(id)
+            if canonical { memos[m].canonical = s } else { memos[m].spelling = s }
         }
         return s
     }
