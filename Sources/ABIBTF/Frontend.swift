@@ -55,17 +55,7 @@ public enum BTFFrontend {
 
     /// Reads `file` with `options`, returning the snapshot and the per-record alignment notes.
     public static func read(_ file: BTFFile, options: BTFOptions) throws -> BTFSnapshot {
-        let target: BTFTarget
-        if let t = options.target {
-            guard let known = BTFTarget(triple: t) else {
-                throw BTFError(file: file.path, message: "unknown target '\(t)': cannot infer alignment for its architecture")
-            }
-            target = known
-        } else if let elf = file.elf {
-            target = BTFTarget.from(elf: elf)
-        } else {
-            target = BTFTarget.guess(for: file)
-        }
+        let target = try BTFTarget.resolve(options.target, for: file)
         let last = (file.path as NSString).lastPathComponent
         let header = options.header ?? (last.isEmpty || last == "." || last == ".." || last == "/" ? "btf" : last)
         var builder = Builder(file: file, target: target, header: header)
@@ -82,6 +72,7 @@ public enum BTFFrontend {
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
                                    records: records, constants: constants, skippedMacros: [],
                                    unsupported: builder.unsupported)
+        snapshot.source = .btf(BTFSource(path: file.path))
         snapshot.unsupported.append(Unsupported(name: "macros", reason: "BTF describes types only: \(file.path) holds no #define constants, so none are listed"))
         snapshot.normalize()
         // A BTF blob that contradicts itself (a member beyond its record, bits past its end…) yields a
@@ -130,13 +121,6 @@ func btfGlobMatch(_ pattern: String, _ text: String) -> Bool {
     return pi == p.count
 }
 
-/// Inferred layout facts of one struct or union type.
-struct InferredLayout {
-    var alignment: Int
-    var packed: Bool
-    var raised: Bool
-}
-
 /// Walks BTF types into model values.
 struct Builder {
     let file: BTFFile
@@ -147,12 +131,13 @@ struct Builder {
     var constants: [Constant] = []
     var unsupported: [Unsupported] = []
     var notes: [BTFAlignmentNote] = []
-    var layoutMemo: [InferredLayout?]
-    var spellingMemo: [String?]
-    var canonicalMemo: [String?]
-    /// Index into ``described`` of a type's memoized description, or -1 (type ids fit in 20 bits).
-    var describeMemo: [Int32]
+    /// One past the index into ``memos`` of each type's memo, or 0 (type ids fit in 20 bits): one small table for
+    /// all types, the memos themselves only for the types the selected records reach.
+    var memoSlot: [Int32]
+    var memos: [TypeMemo] = []
     var described: [FieldType] = []
+    /// Every INT type's spelling (``integerName(_:)``), by type id: a few hundred, each spelled once.
+    var intNames: [UInt32: String] = [:]
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
     /// Enumerator names kept so far.
@@ -169,10 +154,31 @@ struct Builder {
         self.types = file.types
         self.target = target
         self.header = header
-        layoutMemo = Array(repeating: nil, count: file.types.count)
-        spellingMemo = Array(repeating: nil, count: file.types.count)
-        canonicalMemo = Array(repeating: nil, count: file.types.count)
-        describeMemo = Array(repeating: -1, count: file.types.count)
+        memoSlot = Array(repeating: 0, count: file.types.count)
+        for (id, ty) in file.types.enumerated() where ty.kind == .int { intNames[UInt32(id)] = integerName(ty) }
+    }
+
+    /// What is known of one type once worked out.
+    struct TypeMemo {
+        var layout: InferredLayout?
+        var spelling: String?
+        var canonical: String?
+        /// Index into ``described`` of the type's description, or -1.
+        var described: Int32 = -1
+    }
+
+    /// The index into ``memos`` of type `id`'s memo, nil when there is none yet.
+    func memoIndex(_ id: UInt32) -> Int? {
+        let slot = Int(memoSlot[Int(id)])
+        return slot == 0 ? nil : slot - 1
+    }
+
+    /// The index into ``memos`` of type `id`'s memo, made empty when there is none yet.
+    mutating func memoIndexCreating(_ id: UInt32) -> Int {
+        if let i = memoIndex(id) { return i }
+        memos.append(TypeMemo())
+        memoSlot[Int(id)] = Int32(truncatingIfNeeded: memos.count)
+        return memos.count - 1
     }
 
     func fail(_ message: String) -> BTFError { BTFError(file: file.path, message: message) }
@@ -234,39 +240,6 @@ struct Builder {
         }
     }
 
-    /// The natural alignment of type `id` inside a record on the target.
-    mutating func alignment(_ id: UInt32, depth: Int) throws -> Int {
-        guard depth < Builder.maxDepth else { throw tooDeep(id) }
-        let ty = t(id)
-        switch ty.kind {
-        case .int, .enum, .enum64, .float: return target.scalarAlignment(Int(ty.sizeOrType))
-        case .pointer: return target.pointerSize
-        case .typedef, .volatile, .const, .restrict, .typeTag: return try alignment(ty.sizeOrType, depth: depth + 1)
-        case .array: return try alignment(ty.arrayElement, depth: depth + 1)
-        case .struct, .union: return try layout(id, depth: depth + 1).alignment
-        default: return 1
-        }
-    }
-
-    /// Bit offset and width (nil: not a bitfield) of member `m` of a record whose kind flag is `kflag`.
-    func bits(_ m: BTFMember, kflag: Bool) throws -> (offset: Int, width: Int?) {
-        var result: (offset: Int, width: Int?) = (Int(m.value), nil)
-        if kflag {
-            let w = Int(m.value >> 24)
-            result = (Int(m.value & 0xff_ffff), w == 0 ? nil : w)
-        } else {
-            // Old encoding: the member's INT type carries the width and an extra offset.
-            let r = t(try resolve(m.type))
-            if r.kind == .int, r.intBits > 0, Int(r.intBits) != Int(r.sizeOrType) * 8 || r.intOffset != 0 {
-                result = (Int(m.value) + Int(r.intOffset), Int(r.intBits))
-            }
-        }
-        if let w = result.width, w > 128 {
-            throw fail("member '\(file.string(at: m.nameOffset))' of type id \(m.type) is a bitfield of \(w) bits (at most 128)")
-        }
-        return result
-    }
-
     /// Checks that a name the model keeps is a C identifier (the kernel's own BTF checker demands as much).
     func identifier(_ name: String, _ what: @autoclosure () -> String) throws -> String {
         var first = true
@@ -281,69 +254,4 @@ struct Builder {
         return name
     }
 
-    /// Infers a struct or union's alignment and packing from its members' types and offsets.
-    mutating func layout(_ id: UInt32, depth: Int) throws -> InferredLayout {
-        if let known = layoutMemo[Int(id)] { return known }
-        guard depth < Builder.maxDepth else { throw tooDeep(id) }
-        let ty = t(id)
-        let recordSize = Int(ty.sizeOrType)
-        var maxAlign = 1
-        var packed = false
-        var raised = false
-        var endBits = 0
-        for m in file.members(of: id) {
-            let (offset, width) = try bits(m, kflag: ty.kindFlag)
-            let a = try alignment(m.type, depth: depth + 1)
-            if let width {
-                // Unless the record is packed, a bitfield lies within one storage unit of its type: sizeof(T)
-                // bytes starting at a multiple of its alignment (i386: an 8-byte unit at any multiple of 4).
-                let unitStart = offset / (a * 8) * (a * 8)
-                let storage = try size(m.type, depth: depth + 1) * 8
-                if offset + width > unitStart + max(storage, a * 8) { packed = true }
-                maxAlign = max(maxAlign, a)
-                endBits = max(endBits, offset + width)
-                continue
-            }
-            let byteOffset = offset / 8
-            if offset % 8 != 0 || byteOffset % a != 0 { packed = true }
-            var memberAlign = a
-            if ty.kind == .struct, !packed {
-                let expected = (endBits + 7) / 8
-                let natural = (expected + a - 1) / a * a
-                if byteOffset > natural {
-                    // A hole larger than alignment needs: the member (or the hole's zero-size member) was declared
-                    // with a larger alignment. Several powers of two may explain the offset: like pahole, prefer a
-                    // cache line (64) when it does, else the nearest one that does.
-                    var smallest = a * 2
-                    while smallest <= 4096, (expected + smallest - 1) / smallest * smallest != byteOffset { smallest *= 2 }
-                    if smallest <= 4096 {
-                        let lowBit = byteOffset & -byteOffset
-                        memberAlign = min(max(64, smallest), lowBit)
-                        raised = true
-                    }
-                }
-            }
-            maxAlign = max(maxAlign, memberAlign)
-            let s = try size(m.type, depth: depth + 1)
-            endBits = max(endBits, offset + s * 8)
-        }
-        if recordSize % maxAlign != 0 { packed = true }
-        var result: InferredLayout
-        if packed {
-            result = InferredLayout(alignment: 1, packed: true, raised: false)
-        } else {
-            // Tail padding beyond what the members need: an explicit alignment on the record.
-            let end = (endBits + 7) / 8
-            var a = maxAlign
-            if (end + a - 1) / a * a < recordSize {
-                while a < 4096, recordSize % (a * 2) == 0, (end + a - 1) / a * a < recordSize { a *= 2 }
-                // As for holes: a cache line when it explains the size too (the kernel's ____cacheline_aligned).
-                if a < 64, recordSize % 64 == 0 { a = 64 }
-                raised = raised || a > maxAlign
-            }
-            result = InferredLayout(alignment: a, packed: false, raised: raised)
-        }
-        layoutMemo[Int(id)] = result
-        return result
-    }
 }

@@ -53,12 +53,13 @@ extension Builder {
         try appendRecord(id, name: name, cName: cName, canonicalContext: nil)
     }
 
-    /// Adds the record of an array of anonymous records' element type and points the array field at it.
-    mutating func addSynthesized(_ id: UInt32, name: String, cName: String, outer: String, fieldName: String) throws {
-        if let r = records.firstIndex(where: { $0.name == outer }), let f = records[r].fields.firstIndex(where: { $0.name == fieldName }) {
-            records[r].fields[f].type.record = name
+    /// Adds the record of an array of anonymous records' element type and points the array field of the record at
+    /// `outer` (an index into ``records``) at it.
+    mutating func addSynthesized(_ id: UInt32, name: String, cName: String, outer: Int, fieldName: String) throws {
+        if let f = records[outer].fields.firstIndex(where: { $0.name == fieldName }) {
+            records[outer].fields[f].type.record = name
         }
-        try appendRecord(id, name: name, cName: cName, canonicalContext: outer)
+        try appendRecord(id, name: name, cName: cName, canonicalContext: records[outer].name)
     }
 
     /// Lays out one record, flattens its members, and adds it with its alignment note, then the element
@@ -71,13 +72,14 @@ extension Builder {
         records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                               alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
                               anonymousMembers: walker.anonymous, alignmentInferred: true))
+        let index = records.count - 1
         notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
         unsupported += walker.unsupported
         for element in walker.elementRecords {
             var elementName = element.name
             while reservedNames.contains(elementName) { elementName += "_" }
             reservedNames.insert(elementName)
-            try addSynthesized(element.typeID, name: elementName, cName: element.cName, outer: name, fieldName: element.field)
+            try addSynthesized(element.typeID, name: elementName, cName: element.cName, outer: index, fieldName: element.field)
         }
     }
 
@@ -199,7 +201,7 @@ struct Flattener {
             let canonID = try builder.resolve(m.type)
             let canon = builder.t(canonID)
             let isRecord = canon.kind == .struct || canon.kind == .union
-            let unnamedRecord = isRecord && builder.file.string(at: canon.nameOffset).isEmpty
+            let unnamedRecord = isRecord && builder.file.isEmptyName(canon.nameOffset)
             if isRecord && name.isEmpty {
                 anonCount += 1
                 let path = anonPath + [anonCount]

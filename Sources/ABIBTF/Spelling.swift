@@ -3,12 +3,11 @@ import ABIModel
 extension Builder {
     /// Describes a member's type for the model, as the libclang frontend does.
     mutating func describe(_ id: UInt32, context: String) throws -> FieldType {
-        let slot = describeMemo[Int(id)]
-        if slot >= 0 { return described[Int(slot)] }
+        if let m = memoIndex(id), memos[m].described >= 0 { return described[Int(memos[m].described)] }
         let result = try describeUncached(id, context: context)
         // Kept only when neither spelling depended on the context (both are then memoized by ``spell``).
-        if spellingMemo[Int(id)] != nil, canonicalMemo[Int(id)] != nil {
-            describeMemo[Int(id)] = Int32(truncatingIfNeeded: described.count)
+        if let m = memoIndex(id), memos[m].spelling != nil, memos[m].canonical != nil {
+            memos[m].described = Int32(truncatingIfNeeded: described.count)
             described.append(result)
         }
         return result
@@ -46,19 +45,44 @@ extension Builder {
         default:
             kind = .other
         }
-        return FieldType(spelling: try spell(id, canonical: false, context: context),
-                         canonical: try spell(id, canonical: true, context: context),
-                         kind: kind, scalarSize: try size(element), signed: signed, record: record,
+        let spelling = try spell(id, canonical: false, context: context)
+        let canonical: String
+        if spelledCanonically(id) {
+            // No typedef or unnamed tag on the way: the canonical spelling is the spelling (memoized as spell would).
+            canonical = spelling
+            memos[memoIndexCreating(id)].canonical = spelling
+        } else {
+            canonical = try spell(id, canonical: true, context: context)
+        }
+        return FieldType(spelling: spelling, canonical: canonical, kind: kind, scalarSize: try size(element), signed: signed, record: record,
                          arrayDimensions: dims.isEmpty ? nil : dims)
+    }
+
+    /// True when type `id`'s canonical spelling equals its spelling: its declarator chain (pointers, arrays,
+    /// qualifiers, type tags) ends in a scalar or a named tag with no typedef or unnamed tag on the way.
+    func spelledCanonically(_ id: UInt32) -> Bool {
+        var cur = id
+        for _ in 0..<Builder.maxDepth {
+            let ty = t(cur)
+            switch ty.kind {
+            case .void, .int, .float: return true
+            case .struct, .union, .enum, .enum64, .forward: return !file.isEmptyName(ty.nameOffset)
+            case .pointer, .const, .volatile, .restrict, .typeTag: cur = ty.sizeOrType
+            case .array: cur = ty.arrayElement
+            default: return false
+            }
+        }
+        return false
     }
 
     /// The C spelling of type `id` (canonical: typedefs resolved), as clang prints it.
     mutating func spell(_ id: UInt32, canonical: Bool, context: String) throws -> String {
-        if let known = canonical ? canonicalMemo[Int(id)] : spellingMemo[Int(id)] { return known }
+        if let m = memoIndex(id), let known = canonical ? memos[m].canonical : memos[m].spelling { return known }
         var usedContext = false
         let s = try compose(id, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: 0)
         if !usedContext {
-            if canonical { canonicalMemo[Int(id)] = s } else { spellingMemo[Int(id)] = s }
+            let m = memoIndexCreating(id)
+            if canonical { memos[m].canonical = s } else { memos[m].spelling = s }
         }
         return s
     }
@@ -81,7 +105,7 @@ extension Builder {
         case .void:
             return base("void")
         case .int:
-            return base(integerName(ty))
+            return base(intNames[id] ?? integerName(ty))
         case .float:
             return base(name(id))
         case .struct, .union, .enum, .enum64, .forward:

@@ -84,13 +84,61 @@ public struct BTFTarget: Sendable, Equatable {
     static func guess(for file: BTFFile) -> BTFTarget {
         let host = BTFTarget.host
         let hostLittle = 1.littleEndian == 1
-        var longSize: Int? = nil
-        for t in file.types where t.kind == .int {
-            let n = file.string(at: t.nameOffset)
-            if n == "long int" || n == "long" || n == "long unsigned int" || n == "unsigned long" { longSize = Int(t.sizeOrType); break }
-        }
+        let longSize = file.longSize
         if file.littleEndian == hostLittle, longSize == nil || longSize == host.pointerSize { return host }
         let p = longSize == 4 ? 4 : 8
         return BTFTarget(triple: "unknown-unknown-linux-gnu", pointerSize: p, maxScalarAlignment: p == 4 ? 8 : 16)
+    }
+}
+
+extension BTFTarget {
+    /// The target layouts are inferred for: `triple` when given, else the ELF object's, else ``guess(for:)``'s.
+    /// A triple whose byte order or `long` size contradicts the blob, or whose architecture is unknown, is refused.
+    static func resolve(_ triple: String?, for file: BTFFile) throws -> BTFTarget {
+        let own = file.elf.map(BTFTarget.from(elf:)) ?? BTFTarget.guess(for: file)
+        guard let triple else { return own }
+        let arch = architecture(of: triple)
+        let order = file.littleEndian ? "little-endian" : "big-endian"
+        let instead = "without a target it is read as \(own.triple)"
+        if let little = isLittleEndian(arch: arch), little != file.littleEndian {
+            throw BTFError(file: file.path, message: "target \(triple) is \(little ? "little" : "big")-endian, but this BTF is \(order): it describes another machine (\(instead))")
+        }
+        guard let known = BTFTarget(triple: triple) else {
+            throw BTFError(file: file.path, message: "target \(triple): abigen does not know the alignment rules of architecture '\(arch)', so it cannot infer layouts from BTF for it (\(instead))")
+        }
+        if let long = file.longSize, long != known.pointerSize {
+            throw BTFError(file: file.path, message: "target \(triple) has \(known.pointerSize * 8)-bit long, but this BTF's long has \(long * 8) bits: it describes another machine (\(instead))")
+        }
+        return known
+    }
+
+    /// The architecture part of a triple (`x86_64` of `x86_64-linux-gnu`).
+    static func architecture(of triple: String) -> String {
+        triple.split(separator: "-", maxSplits: 1).first.map(String.init) ?? triple
+    }
+
+    /// True for a little-endian architecture, false for a big-endian one, nil when abigen does not know it.
+    static func isLittleEndian(arch: String) -> Bool? {
+        let big: Set<String> = ["powerpc", "powerpc64", "ppc", "ppc64", "s390", "s390x", "mips", "mips64", "mipsisa32r6", "mipsisa64r6",
+                                "sparc", "sparc64", "sparcv9", "m68k", "hppa", "hppa64", "or1k", "bpfeb", "aarch64_be", "arm64_be"]
+        let little: Set<String> = ["x86_64", "amd64", "i386", "i486", "i586", "i686", "x86", "aarch64", "arm64", "riscv32", "riscv64",
+                                   "loongarch32", "loongarch64", "bpf", "bpfel", "mipsel", "mips64el", "mipsisa32r6el", "mipsisa64r6el",
+                                   "powerpc64le", "ppc64le", "powerpcle", "alpha", "ia64", "csky", "sh4"]
+        if big.contains(arch) { return false }
+        if little.contains(arch) { return true }
+        if arch.hasPrefix("armeb") || arch.hasPrefix("thumbeb") { return false }
+        if arch.hasPrefix("arm") || arch.hasPrefix("thumb") { return true }
+        return nil
+    }
+}
+
+extension BTFFile {
+    /// The size of C's `long` as the blob's INT types name it (nil when none does).
+    var longSize: Int? {
+        for t in types where t.kind == .int {
+            let n = string(at: t.nameOffset)
+            if n == "long int" || n == "long" || n == "long unsigned int" || n == "unsigned long" { return Int(t.sizeOrType) }
+        }
+        return nil
     }
 }

@@ -151,8 +151,10 @@ enum BTFInput {
 
 extension BTFInput {
     /// The two sides of a diff made comparable: when exactly one is BTF, the other loses what BTF cannot describe.
+    /// A side is BTF when its flag says so (a BTF file was read) or its snapshot records a BTF source (a BTF
+    /// snapshot saved as JSON).
     static func comparable(old: ABISnapshot, oldIsBTF: Bool, new: ABISnapshot, newIsBTF: Bool) -> (old: ABISnapshot, new: ABISnapshot, notes: [String]) {
-        switch (oldIsBTF, newIsBTF) {
+        switch (oldIsBTF || old.source?.btf != nil, newIsBTF || new.source?.btf != nil) {
         case (false, true):
             let r = restrict(old, to: new)
             return (r.snapshot, new, r.lines)
@@ -163,6 +165,46 @@ extension BTFInput {
             return (old, new, ["BTF has no macros: constants are enumerators only"])
         case (false, false):
             return (old, new, [])
+        }
+    }
+}
+
+extension BTFInput {
+    /// The options only headers use, by their flags, among those given: with `--btf` they would be ignored.
+    static func headerOnlyOptions(_ options: HeaderOptions) -> [String] {
+        var given: [String] = []
+        if !options.includeDirectories.isEmpty { given.append("--headers") }
+        if !options.headers.isEmpty { given.append("--header") }
+        if !options.preludeHeaders.isEmpty { given.append("--include") }
+        if !options.clangArguments.isEmpty { given.append("--clang-arg") }
+        if options.kernelTree != nil { given.append("--kernel-tree") }
+        if options.skipBrokenHeaders { given.append("--skip-broken-headers") }
+        return given
+    }
+
+    /// `--btf` together with options that only headers use: refused on one line (exit 2), since BTF is read
+    /// instead of headers and they would be silently ignored. `command` names the subcommand ("" for the default).
+    static func refuseHeaderOptions(_ options: HeaderOptions, command: String = "") throws {
+        guard let btf = options.btf else { return }
+        let given = headerOnlyOptions(options)
+        guard !given.isEmpty else { return }
+        throw ToolError("abigen: \(command.isEmpty ? "" : command + ": ")--btf \(btf) reads the ABI from BTF instead of headers: \(given.joined(separator: ", ")) cannot be used with it")
+    }
+
+    /// Every `--btf` value given: more than one is refused on one line (exit 2); one file is read.
+    static func refuseRepeated(_ files: [String]) throws {
+        guard files.count > 1 else { return }
+        throw ToolError("abigen: --btf given \(files.count) times (\(files.joined(separator: ", "))): one BTF file is read; give it once")
+    }
+
+    /// `matrix` compiles headers for many targets: `--btf` (one kernel's build) and `--kernel-tree running`
+    /// (this machine's kernel) describe a single target, so both are refused on one line (exit 2).
+    static func refuseInMatrix(_ options: HeaderOptions) throws {
+        if let btf = options.btf {
+            throw ToolError("abigen: matrix: --btf \(btf) describes one kernel build, not a set of targets; compare headers with it instead: abigen verify --headers DIR --btf \(btf)")
+        }
+        if options.kernelTree == runningTree {
+            throw ToolError("abigen: matrix: --kernel-tree running reads struct io_uring_cmd from this machine's kernel BTF, which describes one target only; give a kernel source tree (--kernel-tree DIR), or compare with the kernel: abigen verify --headers DIR --btf \(runningKernel)")
         }
     }
 }

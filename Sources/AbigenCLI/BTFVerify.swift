@@ -10,11 +10,29 @@ extension Verify {
         throw ToolError("abigen: verify: --kernel-tree running reads struct io_uring_cmd from BTF, which no compiler can check; compare with the kernel instead: abigen verify --headers DIR --btf \(BTFInput.runningKernel)")
     }
 
+    /// The snapshot `--snapshot` names, for a compiler to check: a BTF file, or a snapshot read from BTF, has no
+    /// headers a compiler could compile, and is refused on one line (exit 2) with what to run instead.
+    func probeableSnapshot(_ path: String) throws -> ABISnapshot {
+        if (try? InputKind.of(path)) == .btf {
+            throw ToolError("abigen: verify: \(path) is BTF, not a JSON snapshot, and has no headers a compiler could check; compare headers with it instead: abigen verify --headers DIR --btf \(path)")
+        }
+        let abi: ABISnapshot
+        do { abi = try ABISnapshot.load(from: path) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+        if let btf = abi.source?.btf {
+            throw ToolError("abigen: verify: \(path) was read from BTF (\(btf.path)) and has no headers a compiler could check; compare it with a kernel's BTF instead: abigen verify --snapshot \(path) --btf FILE")
+        }
+        return abi
+    }
+
     /// `verify --btf FILE`: compares the snapshot (or the headers' model) with what the BTF describes,
     /// classifying differences by the differ's rules; exit 1 on a breaking one.
     func verifyAgainstBTF(_ path: String) throws {
         let abi: ABISnapshot
-        if let snapshot {
+        if let snapshot, (try? InputKind.of(snapshot)) == .btf {
+            var options = source
+            options.btf = nil
+            abi = try BTFInput.snapshot(snapshot, options: options)
+        } else if let snapshot {
             do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
         } else {
             var headers = source

@@ -1,4 +1,5 @@
 import ABIModel
+@testable import AbigenCLI
 import Foundation
 import Testing
 
@@ -235,5 +236,109 @@ import Testing
         #expect(diff.status == 0, "\(diff.stdout)\(diff.stderr)")
         let badCheck = try runAbigen(["check", "--baseline", movedPath, "--btf", Self.vmlinux])
         #expect(badCheck.status == 1, "\(badCheck.stdout)\(badCheck.stderr)")
+    }
+
+    // MARK: A BTF side known by its recorded source; targets; options BTF cannot use
+
+    /// Writes `extra.h` (a macro and a record the object's BTF lacks) and the headers' snapshot of layout.h and
+    /// extra.h for bpf, returning its path.
+    static func headersWithExtras(_ s: Scratch) throws -> String {
+        try "#define BTF_EXTRA_MACRO 7\nstruct btf_not_in_object { int x; };\n".write(toFile: s.dir + "/extra.h", atomically: true, encoding: .utf8)
+        let path = s.dir + "/headers.json"
+        let r = try runAbigen(["--headers", fixtures, "--headers", s.dir, "--header", "layout.h", "--header", "extra.h", "--preset", "none",
+                               "--target", "bpf", "--format", "json", "-o", path])
+        try #require(r.status == 0, "headers snapshot: \(r.stderr)")
+        return path
+    }
+
+    /// True once ABIModel's JSON carries `source` (the lead's plumbing): a snapshot written and read back keeps it.
+    static var jsonKeepsSource: Bool {
+        var s = ABISnapshot(target: "bpf", headers: ["x.h"], includeDirectories: [], records: [], constants: [], skippedMacros: [], unsupported: [])
+        s.source = .btf(BTFSource(path: "k.btf"))
+        guard let data = try? s.jsonData(), let back = try? ABISnapshot.decode(data, path: "x.json") else { return false }
+        return back.source?.btf != nil
+    }
+
+    @Test("a BTF snapshot is a BTF side by its recorded source: missing macros and records are not removals")
+    func btfSideBySource() throws {
+        let s = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let headers = try ABISnapshot.load(from: try Self.headersWithExtras(s))
+        #expect(headers.constants.contains { $0.name == "BTF_EXTRA_MACRO" } && headers.record(named: "btf_not_in_object") != nil)
+        let btf = try BTFInput.snapshot(s.object, options: try HeaderOptions.parse(["--preset", "none", "--btf", s.object]))
+        #expect(btf.source == .btf(BTFSource(path: s.object)), "the frontend records the path as given")
+        // Neither flag says BTF (as for a snapshot saved as JSON): the source does.
+        let sides = BTFInput.comparable(old: headers, oldIsBTF: false, new: btf, newIsBTF: false)
+        #expect(sides.old.record(named: "btf_not_in_object") == nil, "a record the BTF lacks is not compared")
+        #expect(!sides.old.constants.contains { $0.name == "BTF_EXTRA_MACRO" }, "a macro is not compared")
+        #expect(sides.notes.contains { $0.hasPrefix("BTF has no macros: 1 macro constant") }, "\(sides.notes)")
+        #expect(sides.notes.contains { $0.contains("not described by the BTF") && $0.contains("btf_not_in_object") }, "\(sides.notes)")
+        let reverse = BTFInput.comparable(old: btf, oldIsBTF: false, new: headers, newIsBTF: false)
+        #expect(reverse.new.record(named: "btf_not_in_object") == nil && !reverse.notes.isEmpty)
+        // Two header snapshots stay as they are.
+        #expect(BTFInput.comparable(old: headers, oldIsBTF: false, new: headers, newIsBTF: false).notes.isEmpty)
+    }
+
+    @Test("diff and check with a BTF snapshot saved as JSON: the BTF rules still apply (needs ABIModel's JSON to carry source)",
+          .enabled(if: BTFCommandTests.jsonKeepsSource))
+    func btfSnapshotSavedAsJSON() throws {
+        let s = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let headers = try Self.headersWithExtras(s)
+        let saved = s.dir + "/btf.json"
+        #expect(try runAbigen(["--btf", s.object, "--preset", "none", "--format", "json", "-o", saved]).status == 0)
+        let diff = try runAbigen(["diff", headers, saved, "--preset", "none"])
+        #expect(diff.status == 0, "a macro and a record the BTF lacks are not removals: \(diff.stdout)\(diff.stderr)")
+        #expect(diff.stdout.contains("BTF has no macros"), "\(diff.stdout)")
+        let check = try runAbigen(["check", "--baseline", headers, "--btf", s.object, "--preset", "none"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
+    @Test("--target whose byte order contradicts the BTF (or m68k on a little-endian BTF): one line naming the file, exit 2")
+    func targetByteOrder() throws {
+        let s = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        for target in ["powerpc64-linux-gnu", "s390x-linux-gnu", "m68k-linux-gnu"] {
+            let r = try runAbigen(["--btf", s.object, "--preset", "none", "--target", target])
+            Self.expectBadInput(r, naming: s.object, "--target \(target)")
+            #expect(r.stderr.contains("target \(target) is big-endian, but this BTF is little-endian"), "\(r.stderr)")
+        }
+        #expect(try runAbigen(["--btf", s.object, "--preset", "none", "--target", "bpf"]).status == 0)
+    }
+
+    @Test("verify --snapshot naming a BTF file: compared with --btf as the kernel; refused (one line) for a compiler")
+    func verifySnapshotIsBTF() throws {
+        let s = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let r = try runAbigen(["verify", "--snapshot", s.object, "--btf", s.object, "--preset", "none"])
+        #expect(r.status == 0 && r.stdout.contains("0 breaking"), "\(r.stdout)\(r.stderr)")
+        let verify = try Verify.parse(["--snapshot", s.object, "--preset", "none"])
+        #expect {
+            _ = try verify.probeableSnapshot(s.object)
+        } throws: { e in
+            let m = (e as? ToolError)?.message ?? ""
+            return m.contains("\(s.object) is BTF, not a JSON snapshot") && m.contains("--btf") && !m.contains("\n")
+        }
+        #expect(try verify.probeableSnapshot(s.reference).records.isEmpty == false, "a header snapshot is read as before")
+    }
+
+    @Test("--btf with header options, --btf twice, matrix with --btf or --kernel-tree running: refused on one line")
+    func refusals() throws {
+        func message(_ body: () throws -> Void) -> String? {
+            do { try body(); return nil } catch let e as ToolError { return e.message } catch { return "\(error)" }
+        }
+        let headerOnly = try HeaderOptions.parse(["--btf", "k.btf", "--headers", "/usr/include", "--clang-arg=-DX", "--include", "a.h",
+                                                  "--header", "b.h", "--kernel-tree", "/k"])
+        let m = try #require(message { try BTFInput.refuseHeaderOptions(headerOnly, command: "check") })
+        #expect(m == "abigen: check: --btf k.btf reads the ABI from BTF instead of headers: --headers, --header, --include, --clang-arg, --kernel-tree cannot be used with it")
+        #expect(message { try BTFInput.refuseHeaderOptions(try HeaderOptions.parse(["--btf", "k.btf", "--record", "x*", "--target", "bpf"])) } == nil)
+        #expect(message { try BTFInput.refuseHeaderOptions(try HeaderOptions.parse(["--headers", "/usr/include"])) } == nil)
+        #expect(message { try BTFInput.refuseRepeated(["a.btf", "b.btf"]) } == "abigen: --btf given 2 times (a.btf, b.btf): one BTF file is read; give it once")
+        #expect(message { try BTFInput.refuseRepeated(["a.btf"]) } == nil)
+        let matrixBTF = try #require(message { try BTFInput.refuseInMatrix(try HeaderOptions.parse(["--btf", "k.btf"])) })
+        #expect(matrixBTF.hasPrefix("abigen: matrix: --btf k.btf") && !matrixBTF.contains("\n"))
+        let running = try #require(message { try BTFInput.refuseInMatrix(try HeaderOptions.parse(["--kernel-tree", "running"])) })
+        #expect(running.hasPrefix("abigen: matrix: --kernel-tree running") && !running.contains("\n"))
+        #expect(message { try BTFInput.refuseInMatrix(try HeaderOptions.parse(["--headers", "/usr/include"])) } == nil)
     }
 }
