@@ -20,7 +20,8 @@ func fuzzBTFReader(_ input: UnsafeRawBufferPointer) {
     let snapshot: ABISnapshot
     do {
         snapshot = try BTFFrontend.read(file, options: BTFOptions(records: [], enums: nil, constantPrefixes: nil,
-                                                                 target: "x86_64-linux-gnu", header: nil)).snapshot
+                                                                 target: file.littleEndian ? "x86_64-linux-gnu" : "powerpc64-linux-gnu",
+                                                                 header: nil)).snapshot
     } catch {
         checkOneLine("btf_reader", "\(error)")
         return
