@@ -77,7 +77,7 @@ public enum LayoutMarkdown {
             out += "\n### \(group)\n\n| name | value | hex | C type |\n|---|---:|---:|---|\n"
             for c in members {
                 let hex = c.signed && c.value.bitPattern > UInt64(Int64.max) ? "" : "0x" + String(c.value.bitPattern, radix: 16)
-                out += "| `\(c.name)` | \(c.value) | \(hex) | `\(md(c.type))` |\n"
+                out += "| `\(md(c.name))` | \(c.value) | \(hex) | `\(md(c.type))` |\n"
             }
         }
         return out
