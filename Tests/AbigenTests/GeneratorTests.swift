@@ -202,7 +202,7 @@ struct DocumentationTests {
         guard let block = ReferenceDiff.fencedBlock(after: "## abigen \(command)", in: doc) else {
             return "Documentation/CLI.md has no `## abigen \(command)` section"
         }
-        return ReferenceDiff.describe(expected: block, actual: help) ?? ""
+        return ReferenceDiff.describe(expected: block.text, actual: help, firstLine: block.line) ?? ""
     }
 
     @Test("Documentation/CLI.md holds the current help of every command (regenerate: bash Scripts/regenerate.sh)")

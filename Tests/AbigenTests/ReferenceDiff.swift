@@ -4,8 +4,9 @@ import Testing
 /// layouts, Documentation/CLI.md): where the differing lines are and the first of them on each side.
 enum ReferenceDiff {
     /// nil when `actual == expected`; otherwise the line range that differs (after the common first and last lines)
-    /// and up to `shown` lines of it from each side, numbered from 1.
-    static func describe(expected: String, actual: String, shown: Int = 6) -> String? {
+    /// and up to `shown` lines of it from each side, numbered from `firstLine` (the line the texts start on in the
+    /// reference file).
+    static func describe(expected: String, actual: String, shown: Int = 6, firstLine: Int = 1) -> String? {
         guard actual != expected else { return nil }
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
@@ -14,23 +15,24 @@ enum ReferenceDiff {
         var suffix = 0
         while suffix < e.count - prefix && suffix < a.count - prefix && e[e.count - 1 - suffix] == a[a.count - 1 - suffix] { suffix += 1 }
         let eEnd = e.count - suffix, aEnd = a.count - suffix
-        func range(_ end: Int) -> String { end > prefix ? "lines \(prefix + 1)...\(end)" : "no lines (before line \(prefix + 1))" }
-        var out = "first difference at line \(prefix + 1): expected \(range(eEnd)), actual \(range(aEnd))"
+        let base = firstLine - 1
+        func range(_ end: Int) -> String { end > prefix ? "lines \(base + prefix + 1)...\(base + end)" : "no lines (before line \(base + prefix + 1))" }
+        var out = "first difference at line \(base + prefix + 1): expected \(range(eEnd)), actual \(range(aEnd))"
         out += " (expected \(e.count) lines, actual \(a.count))\n"
-        for i in prefix..<min(eEnd, prefix + shown) { out += "  expected \(i + 1): \(e[i])\n" }
+        for i in prefix..<min(eEnd, prefix + shown) { out += "  expected \(base + i + 1): \(e[i])\n" }
         if eEnd - prefix > shown { out += "  expected …: \(eEnd - prefix - shown) more\n" }
-        for i in prefix..<min(aEnd, prefix + shown) { out += "  actual   \(i + 1): \(a[i])\n" }
+        for i in prefix..<min(aEnd, prefix + shown) { out += "  actual   \(base + i + 1): \(a[i])\n" }
         if aEnd - prefix > shown { out += "  actual   …: \(aEnd - prefix - shown) more\n" }
         if eEnd == prefix && aEnd == prefix { out += "  (the texts differ in a way lines do not show: Unicode normalization)\n" }
         return out
     }
 
     /// The fenced block following `heading` in a Markdown document (the help text Documentation/CLI.md holds for one
-    /// command), nil when there is none.
-    static func fencedBlock(after heading: String, in doc: String) -> String? {
+    /// command) and the line it starts on; nil when there is none.
+    static func fencedBlock(after heading: String, in doc: String) -> (text: String, line: Int)? {
         guard let h = doc.range(of: heading + "\n\n```\n") else { return nil }
         guard let end = doc.range(of: "```\n", range: h.upperBound..<doc.endIndex) else { return nil }
-        return String(doc[h.upperBound..<end.lowerBound])
+        return (String(doc[h.upperBound..<end.lowerBound]), doc[..<h.upperBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 })
     }
 }
 
@@ -64,7 +66,12 @@ struct ReferenceDiffTests {
     @Test("the help block of one command is found in the CLI reference")
     func fencedBlock() {
         let doc = "# CLI\n\n## abigen diff\n\n```\nUSAGE: abigen diff\n```\n\n## abigen check\n\n```\nUSAGE: abigen check\n```\n"
-        #expect(ReferenceDiff.fencedBlock(after: "## abigen check", in: doc) == "USAGE: abigen check\n")
+        let block = ReferenceDiff.fencedBlock(after: "## abigen check", in: doc)
+        #expect(block?.text == "USAGE: abigen check\n")
+        #expect(block?.line == 12)
         #expect(ReferenceDiff.fencedBlock(after: "## abigen verify", in: doc) == nil)
+        // Numbered as lines of the document.
+        let message = ReferenceDiff.describe(expected: "USAGE: abigen check\n", actual: "USAGE: abigen check [options]\n", firstLine: 12)
+        #expect(message?.contains("  expected 12: USAGE: abigen check\n  actual   12: USAGE: abigen check [options]\n") == true)
     }
 }
