@@ -1,10 +1,20 @@
 import ABIModel
+#if !SWIFT_PACKAGE
+import Foundation
+#endif
 
 // The support declarations (`ABIField`, `ABILayout`): the file Support/ABISupport.swift, embedded in the binary at
 // build time (SwiftPM's `embedInCode`), so the tool needs no resource bundle at run time.
 extension SwiftEmitter {
+    #if SWIFT_PACKAGE
     /// The support template as it is stored in the package: a Swift file that type-checks alone.
     static let supportTemplate = String(decoding: PackageResources.ABISupport_swift, as: UTF8.self)
+    #else
+    /// Built without SwiftPM (Scripts/fuzz.sh compiles the module with swiftc, which embeds no resources): the
+    /// template is read from the checkout, next to this file.
+    static let supportTemplate = (try? String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+                                                  + "/Support/ABISupport.swift", encoding: .utf8)) ?? ""
+    #endif
 
     /// The template as a generated file carries it: lines starting with `// abigen:` left out, the big-endian block
     /// kept only when `bigEndian`, and a `public ` that starts a line (after its indentation) replaced by `access`.
