@@ -46,7 +46,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Xcc", "-I\(llvm)/include"])],
             linkerSettings: [.unsafeFlags(["-L\(llvm)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvm)/lib"])]
         ),
-        .target(name: "ABIBackends", dependencies: ["ABIModel"]),
+        // The Swift support template is a real source file, embedded as bytes (`PackageResources.ABISupport_swift`).
+        .target(name: "ABIBackends", dependencies: ["ABIModel"], resources: [.embedInCode("Swift/Support/ABISupport.swift")]),
         // The BTF frontend (issue 13): reads the kernel's own type description into the same model.
         .target(name: "ABIBTF", dependencies: ["ABIModel"]),
         .target(

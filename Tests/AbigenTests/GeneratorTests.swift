@@ -12,7 +12,9 @@ struct GeneratorTests {
             let r = try abigen(["--headers", "/usr/include"] + args)
             #expect(r.status == 0, "\(r.stderr)")
             let golden = try String(contentsOfFile: Repo.root + "/Fixtures/golden/" + file, encoding: .utf8)
-            #expect(r.stdout == golden, "Fixtures/golden/\(file) is stale: run bash Scripts/regenerate.sh")
+            // A Bool first, so a failure prints the differing lines, not both whole files.
+            let current = r.stdout == golden
+            #expect(current, "Fixtures/golden/\(file) is stale: run bash Scripts/regenerate.sh\n\(ReferenceDiff.describe(expected: golden, actual: r.stdout) ?? "")")
         }
     }
 
@@ -25,7 +27,8 @@ struct GeneratorTests {
                             "--record", "io_*", "--record", "__kernel_timespec"])
         #expect(r.status == 0, "\(r.stderr)")
         let checkedIn = try String(contentsOfFile: Repo.root + "/Sources/IoUring/Generated/IoUringABI.swift", encoding: .utf8)
-        #expect(r.stdout == checkedIn, "Sources/IoUring/Generated/IoUringABI.swift is stale: run bash Scripts/regenerate.sh")
+        let current = r.stdout == checkedIn
+        #expect(current, "Sources/IoUring/Generated/IoUringABI.swift is stale: run bash Scripts/regenerate.sh\n\(ReferenceDiff.describe(expected: checkedIn, actual: r.stdout) ?? "")")
     }
 
     @Test("output is byte-identical run to run")
@@ -194,13 +197,22 @@ struct GeneratorTests {
 
 @Suite("Documentation stays true")
 struct DocumentationTests {
+    /// How the help of `command` differs from its block in Documentation/CLI.md.
+    static func staleness(_ doc: String, _ command: String, _ help: String) -> String {
+        guard let block = ReferenceDiff.fencedBlock(after: "## abigen \(command)", in: doc) else {
+            return "Documentation/CLI.md has no `## abigen \(command)` section"
+        }
+        return ReferenceDiff.describe(expected: block.text, actual: help, firstLine: block.line) ?? ""
+    }
+
     @Test("Documentation/CLI.md holds the current help of every command (regenerate: bash Scripts/regenerate.sh)")
     func cliReference() throws {
         let doc = try String(contentsOfFile: Repo.root + "/Documentation/CLI.md", encoding: .utf8)
         for command in ["generate", "verify", "diff", "check", "config", "targets", "matrix"] {
             let help = try abigen(["help", command])
             #expect(help.status == 0)
-            #expect(doc.contains(help.stdout), "Documentation/CLI.md is stale for `abigen help \(command)`")
+            let current = doc.contains(help.stdout)
+            #expect(current, "Documentation/CLI.md is stale for `abigen help \(command)`\n\(Self.staleness(doc, command, help.stdout))")
         }
     }
 }

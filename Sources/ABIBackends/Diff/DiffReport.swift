@@ -90,15 +90,11 @@ public enum DiffReport {
         return String(decoding: (try? e.encode(report)) ?? Data(), as: UTF8.self) + "\n"
     }
 
-    static func md(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
+    /// Text for a code span or cell (see ``MarkdownEscaping``).
+    static func md(_ s: String) -> String { MarkdownEscaping.cell(s) }
 
-    /// ``md(_:)`` for text outside a code span: `<` and `>` as entities, or a renderer takes `struct <unnamed>` for
-    /// an HTML tag and drops it.
-    static func mdText(_ s: String) -> String {
-        md(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    /// Text outside a code span (see ``MarkdownEscaping``).
+    static func mdText(_ s: String) -> String { MarkdownEscaping.text(s) }
 
     static func markdown(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
         var out = "# ABI changes: \(mdText(oldLabel)) → \(mdText(newLabel))\n\n**\(summary(changes))**\n"
