@@ -1,0 +1,47 @@
+import ABIBackends
+import ABIModel
+import ArgumentParser
+import Foundation
+
+/// `abigen check --baseline FILE --headers DIR`: the CI form of diff.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Diff a committed baseline snapshot against today's headers (the one-line CI check).",
+        discussion: """
+        The same as `abigen diff BASELINE <headers>`: parses the headers with the
+        options given, classifies every change from the baseline and exits 1 on
+        a breaking change (or on any with --fail-on any). After a reviewed
+        upgrade, refresh the baseline with
+          abigen --headers /usr/include --format json -o BASELINE
+
+        Example:
+          abigen check --baseline abi/io_uring.json --headers /usr/include --format github
+        """)
+
+    @Option(help: ArgumentHelp("The committed snapshot (abigen --format json), or a BTF file.", valueName: "file"), completion: .file(extensions: ["json"]))
+    var baseline: String
+
+    @OptionGroup var source: HeaderOptions
+    @OptionGroup var output: DiffOutputOptions
+
+    func validate() throws {
+        try source.refuseHeaderFlagsWithBTF("check: ")
+    }
+
+    func run() throws {
+        let old: ABISnapshot
+        if try InputKind.of(baseline) == .btf { var o = source; o.btf = baseline; old = try o.snapshot() }
+        else { do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") } }
+        let new = try source.snapshot(against: old)
+        let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil)
+        try output.report(old: sides.old, new: sides.new, oldLabel: baseline, newLabel: newLabel(old),
+                          notes: sides.notes)
+    }
+
+    /// The new side's name in the report: the BTF file, the `--headers` directories, or the baseline's recorded ones.
+    func newLabel(_ baseline: ABISnapshot) -> String {
+        if let btf = source.btf { return btf }
+        let recorded = source.recordedSource(of: baseline)?.includeDirectories.filter { $0.role == .user }.map(\.path)
+        return (recorded ?? source.includeDirectories).joined(separator: ":")
+    }
+}
