@@ -88,7 +88,17 @@ struct Generate: ParsableCommand {
         case .markdown:
             return Data(LayoutMarkdown.render(abi).utf8)
         case .svg:
+            try refuseUnknownExtensions(abi)
             return Data(LayoutSVG.render(abi, extend: try extendedSizes()).utf8)
+        }
+    }
+
+    /// Refuses an `--extend NAME=SIZE` whose record the snapshot does not have (it would draw nothing).
+    func refuseUnknownExtensions(_ abi: ABISnapshot) throws {
+        let names = Set(abi.records.map(\.name))
+        for e in extend {
+            let name = String(e.prefix { $0 != "=" })
+            if !names.contains(name) { throw ToolError("abigen: --extend \(e): the snapshot has no record \(name)") }
         }
     }
 }
