@@ -10,12 +10,18 @@ struct Check: ParsableCommand {
         discussion: """
         The same as `abigen diff BASELINE <headers>`: parses the headers with the
         options given, classifies every change from the baseline and exits 1 on
-        a breaking change (or on any with --fail-on any). After a reviewed
-        upgrade, refresh the baseline with
+        a breaking change (or on any with --fail-on any). Without --headers,
+        --header, --kernel-tree, --target, --include or --clang-arg, the headers
+        the baseline records it was made from are read again, with the same
+        include directories, target and compiler arguments. With --btf FILE the
+        new side is that BTF. After a reviewed upgrade, refresh the baseline with
           abigen --headers /usr/include --format json -o BASELINE
 
-        Example:
+        Examples:
           abigen check --baseline abi/io_uring.json --headers /usr/include --format github
+          abigen check --baseline abi/io_uring.json
+              today's copy of the headers the baseline was made from
+          abigen check --baseline abi/io_uring.json --btf /sys/kernel/btf/vmlinux
         """)
 
     @Option(help: ArgumentHelp("The committed snapshot (abigen --format json), or a BTF file.", valueName: "file"), completion: .file(extensions: ["json"]))

@@ -67,9 +67,12 @@ private let sourceRoundTrips: Bool = {
         let r = try abigen(args)
         #expect(r.status == 0)
         // ArgumentParser prints an enum option's choices as "(values: a, b, ...)".
-        let lists = r.stdout.components(separatedBy: "(values: ").dropFirst().map { $0.prefix { $0 != ")" } }
+        // Help wraps lines: read it as one line.
+        let text = r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let lists = text.components(separatedBy: "(values: ").dropFirst().map { $0.prefix { $0 != ")" } }
         for c in choices {
-            #expect(lists.contains { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains(c) }, "\(args): \(c) not listed")
+            #expect(lists.contains { $0.split(whereSeparator: { $0 == "," || $0 == ";" }).map { $0.trimmingCharacters(in: .whitespaces) }.contains(c) },
+                    "\(args): \(c) not listed")
         }
     }
 
