@@ -35,10 +35,12 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        source.diagnostics.phase("check: start")
         let old: ABISnapshot
         if try InputKind.of(baseline) == .btf { var o = source; o.btf = baseline; old = try o.snapshot() }
         else { do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") } }
         let new = try source.snapshot(against: old)
+        source.diagnostics.phase("check: both sides read")
         let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil)
         try output.report(old: sides.old, new: sides.new, oldLabel: baseline, newLabel: newLabel(old),
                           notes: sides.notes)

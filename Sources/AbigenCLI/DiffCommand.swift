@@ -39,12 +39,18 @@ struct Diff: AsyncParsableCommand, Sendable {
     @OptionGroup var source: HeaderOptions
     @OptionGroup var output: DiffOutputOptions
 
+    func validate() throws {
+        if source.btf != nil { throw ToolError("abigen: diff: give the BTF file as OLD or NEW, not with --btf") }
+    }
+
     func run() async throws {
+        source.diagnostics.phase("diff: start")
         // The two sides load (decode or parse) in parallel: a whole-uapi snapshot is 14 MB of JSON.
         // Each task returns its own snapshot; nothing is shared between them.
         async let oldSide = load(old)
         async let newSide = load(new)
         let (oldSnapshot, newSnapshot) = try await (oldSide, newSide)
+        source.diagnostics.phase("diff: both sides read")
         let sides = try BTFInput.comparable(old: oldSnapshot, oldIsBTF: InputKind.of(old) == .btf, new: newSnapshot, newIsBTF: InputKind.of(new) == .btf)
         try output.report(old: sides.old, new: sides.new, oldLabel: old, newLabel: new, notes: sides.notes)
     }
@@ -53,7 +59,6 @@ struct Diff: AsyncParsableCommand, Sendable {
     func load(_ path: String) throws -> ABISnapshot {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ToolError("abigen: \(path): no such file or directory") }
-        if source.btf != nil { throw ToolError("abigen: diff: give the BTF file as OLD or NEW, not with --btf") }
         if try InputKind.of(path) == .btf { return try BTFInput.snapshot(path, options: source) }
         if !isDir.boolValue {
             do { return try ABISnapshot.load(from: path) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }

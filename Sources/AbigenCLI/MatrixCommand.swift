@@ -72,6 +72,7 @@ struct Matrix: ParsableCommand {
     }
 
     func run() throws {
+        source.diagnostics.phase("matrix: start")
         var plans = plans(for: try chosenTargets())
         try parse(&plans)
         let (jobList, done) = measure(plans)

@@ -22,6 +22,10 @@ enum Reporting {
         }
     }
 
+    /// The collector the command made from its `--verbose` (each command makes it first thing in `run()`),
+    /// for stages that have no header options at hand; before that, one that follows `ABIGEN_TRACE` alone.
+    static var current: Diagnostics { diagnostics(verbose: false) }
+
     /// Whether a diagnostic is a phase timing.
     static func isPhase(_ d: Diagnostic) -> Bool { d.severity == .note && d.message.hasPrefix("phase ") }
 }

@@ -59,6 +59,7 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
+        source.diagnostics.phase("verify: start")
         if let btf = source.btf { return try verifyAgainstBTF(btf) }
         try refuseRunningKernelTree()
         let abi: ABISnapshot
