@@ -116,15 +116,18 @@ extension HeaderOptions {
     /// snapshot records (schema 2), else (schema 1) the snapshot's own include directories and target.
     func verifyOptions(for abi: ABISnapshot, path: String, compiler: String?) throws -> VerifyOptions {
         let given = invocationGiven
-        let needsBuiltin = abi.headers.contains { $0.hasPrefix("abigen/") }
-        if !given, let recorded = abi.source?.headers {
+        let recorded = abi.source?.headers
+        // A version 1 snapshot records no source: its header labels are all there is to go by.
+        let needsBuiltin = recorded?.needsBuiltinHeaders ?? abi.headers.contains { $0.hasPrefix("abigen/") }
+        let fromKernelTree = recorded.map { $0.kernelTree != nil } ?? abi.headers.contains { $0.hasPrefix("include/linux/") }
+        if !given, let recorded {
             if let tree = recorded.kernelTree, !FileManager.default.fileExists(atPath: tree.path) {
                 throw ToolError("abigen: \(path): made from the kernel tree \(tree.path), which does not exist here; pass --kernel-tree")
             }
             let builtin = recorded.needsBuiltinHeaders ? try BuiltinHeaders.directory() : nil
             return try VerifyOptions(compiler: compiler, source: recorded, builtin: builtin)
         }
-        if abi.headers.contains(where: { $0.hasPrefix("include/linux/") }) && kernelTree == nil {
+        if fromKernelTree && kernelTree == nil {
             throw ToolError("abigen: \(path): it was made from a kernel tree; pass the same --kernel-tree")
         }
         var (resolved, builtin) = try includeSource()
