@@ -83,3 +83,19 @@ private let sourceRoundTrips: Bool = {
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
 }
+
+/// Shell completion offers what each option takes (ArgumentParser's zsh script: `_files -/` for directories,
+/// `_files -g '*.h'` for headers, `_files -g '*.json'` for snapshots).
+@Suite struct CLICompletionTests {
+    @Test("completion kinds: directories, headers, snapshots", arguments: [
+        ("headers", "_files -/"), ("kernel-tree", "_files -/"), ("keep-probe", "_files -/"),
+        ("header", "*.h"), ("include", "*.h"), ("snapshot", "*.json"), ("baseline", "*.json"),
+    ])
+    func completionKind(_ option: String, _ completion: String) throws {
+        let r = try abigen(["--generate-completion-script", "zsh"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").filter { $0.contains("'--\(option)[") || $0.contains("'*--\(option)[") }
+        #expect(!lines.isEmpty, "--\(option) not in the script")
+        for line in lines { #expect(line.hasSuffix("'") && line.contains(completion), "--\(option): \(line.suffix(60))") }
+    }
+}
