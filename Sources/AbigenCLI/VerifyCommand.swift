@@ -70,7 +70,7 @@ struct Verify: ParsableCommand {
                 options = try source.verifyOptions(for: abi, path: snapshot, compiler: compiler)
             } else {
                 let po = try parseOptions()
-                abi = try parse(po)
+                abi = try HeaderOptions.parse(po)
                 options = try VerifyOptions(compiler: compiler, source: po.source, builtin: po.builtinDirectory)
             }
         } catch let e as SourceError {
@@ -102,8 +102,4 @@ struct Verify: ParsableCommand {
         return po
     }
 
-    /// The headers' snapshot.
-    func parse(_ po: ParseOptions) throws -> ABISnapshot {
-        do { return try Frontend.parse(po) } catch let e as FrontendError { throw ToolError("abigen: \(e)") }
-    }
 }
