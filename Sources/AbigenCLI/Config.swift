@@ -91,68 +91,38 @@ public struct AbigenConfig: Codable, Sendable {
         }
     }
 
-    /// The `abigen generate` arguments of one output, paths resolved against `base`.
-    public static func arguments(for o: Output, base: String) -> [String] {
+    /// The `abigen generate` command of one output, paths resolved against `base`: the defaults of an empty
+    /// command line with every setting of the output assigned, then checked as the command line's are.
+    static func command(for o: Output, base: String) throws -> Generate {
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (base as NSString).appendingPathComponent(p) }
-        var args: [String] = []
-        for h in o.headers ?? [] { args += ["--headers", resolve(h)] }
-        for h in o.header ?? [] { args += ["--header", h] }
-        for h in o.include ?? [] { args += ["--include", h] }
-        if let p = o.preset { args += ["--preset", p] }
-        for r in o.records ?? [] { args += ["--record", r] }
-        for m in o.macroPrefixes ?? [] { args += ["--macro-prefix", m] }
-        if let t = o.target { args += ["--target", t] }
-        if let k = o.kernelTree { args += ["--kernel-tree", resolve(k)] }
-        if let f = o.format { args += ["--format", f] }
-        if let a = o.access { args += ["--access", a] }
-        args += ["-o", resolve(o.output)]
-        return args
+        var command = try Generate.parse([])
+        var source = command.source
+        source.includeDirectories = (o.headers ?? []).map(resolve)
+        source.headers = o.header ?? []
+        source.preludeHeaders = o.include ?? []
+        if let p = o.preset, let preset = PresetName(rawValue: p) { source.preset = preset }
+        source.recordFilters = o.records ?? []
+        source.macroPrefixes = o.macroPrefixes ?? []
+        source.target = o.target
+        source.kernelTree = o.kernelTree.map(resolve)
+        command.source = source
+        if let f = o.format, let format = OutputFormat(rawValue: f) { command.format = format }
+        if let a = o.access, let access = AccessLevel(rawValue: a) { command.access = access }
+        command.output = resolve(o.output)
+        try command.source.validate()
+        try command.validate()
+        return command
     }
 }
 
-/// `abigen config`: run every output of an abigen.json (what the SwiftPM plugin calls).
-struct RunConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "config",
-        abstract: "Generate every output listed in an abigen.json configuration file.",
-        discussion: """
-        The file lists outputs, each with the options of `abigen generate`:
-          { "outputs": [ { "output": "Sources/X/Generated/ABI.swift", "headers": ["/usr/include"],
-                           "header": ["linux/io_uring.h"], "preset": "io_uring", "records": ["io_uring_*"],
-                           "macroPrefixes": ["IORING_"], "target": "aarch64-linux-gnu",
-                           "kernelTree": ".build/kernel-trees/6.12", "format": "swift" } ] }
-        Relative paths are relative to the configuration file. `swift package generate-abi` runs this.
-        """)
-
-    @Argument(help: ArgumentHelp("The configuration file.", valueName: "abigen.json"))
-    var file: String = "abigen.json"
-
-    func run() throws {
-        let config = try AbigenConfig.load(file)
-        let base = (URL(fileURLWithPath: file).deletingLastPathComponent().path)
-        // Render every output, then stage every file, then rename them: nothing is written unless all succeed.
-        var rendered: [(path: String, data: Data)] = []
-        for (i, o) in config.outputs.enumerated() {
-            let arguments = AbigenConfig.arguments(for: o, base: base)
-            let command: Generate
-            do { command = try Generate.parse(arguments) } catch {
-                throw ToolError("abigen: \(file): outputs[\(i)]: \(AbigenCommand.oneLine(Generate.message(for: error)))")
-            }
-            rendered.append((arguments[arguments.count - 1], try command.render()))
+extension AbigenConfig {
+    /// Refuses two outputs that write one file (the second would silently replace the first).
+    static func refuseSharedOutputs(_ paths: [String], file: String) throws {
+        var seen: [String: Int] = [:]
+        for (i, p) in paths.enumerated() {
+            let key = BuiltinHeaders.realPathOf((p as NSString).standardizingPath)
+            if let j = seen[key] { throw ToolError("abigen: \(file): outputs[\(j)] and outputs[\(i)] both write \(p)") }
+            seen[key] = i
         }
-        var staged: [OutputFile.Staged] = []
-        do {
-            for r in rendered { staged.append(try OutputFile.stage(r.data, at: r.path)) }
-        } catch {
-            staged.forEach(OutputFile.discard)
-            throw error
-        }
-        for (r, s) in zip(rendered, staged) {
-            do { try OutputFile.commit(r.data, s) } catch {
-                staged.forEach(OutputFile.discard)
-                throw error
-            }
-        }
-        for o in config.outputs { AbigenCommand.printError("abigen: wrote \(o.output)") }
     }
 }

@@ -35,6 +35,11 @@ public struct KernelTree {
         throw ToolError("abigen: \(root): no declaration of struct io_uring_cmd (looked at \(looked.dropFirst().joined(separator: " and ")))")
     }
 
+    /// Whether `path` is laid out as a Linux source tree (it has `include/uapi/linux`); it may still lack io_uring.
+    public static func looksLikeTree(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path + "/include/uapi/linux")
+    }
+
     /// Include directories: the stand-ins first, then the tree's uapi headers, then the tree itself
     /// (so the internal header is `include/linux/...`, never confused with the uapi one).
     public func includeDirectories() -> [HeaderSource.Directory] {

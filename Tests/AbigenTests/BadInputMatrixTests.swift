@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 import Testing
 
@@ -160,6 +161,48 @@ struct BadInputMatrixTests {
         BadInputCase("verify --snapshot missing") { f in
             Invocation(arguments: ["verify", "--snapshot", f.dir + "/none.json", "--headers", f.dir], mentions: ["none.json"])
         },
+        // --btf and what it cannot be combined with (issue 13): refused by the command line before reading the blob,
+        // so each error names the option at fault (a BTF read error would name only the file).
+        BadInputCase("--btf given twice names both files") { f in
+            let a = try f.file("btf-twice-a", "a.btf", badInputBTFMagic), b = try f.file("btf-twice-b", "b.btf", badInputBTFMagic)
+            return Invocation(arguments: ["--btf", a, "--btf", b, "--preset", "none"], mentions: [a, b])
+        },
+        BadInputCase("--btf with --header") { f in
+            Invocation(arguments: ["--btf", try f.file("btf-header", "x.btf", badInputBTFMagic), "--header", "t.h"], mentions: ["--btf", "--header"])
+        },
+        BadInputCase("--btf with --headers") { f in
+            Invocation(arguments: ["--btf", try f.file("btf-headers", "x.btf", badInputBTFMagic), "--headers", f.dir], mentions: ["--btf", "--headers"])
+        },
+        BadInputCase("--btf with --kernel-tree") { f in
+            Invocation(arguments: ["--btf", try f.file("btf-tree", "x.btf", badInputBTFMagic), "--kernel-tree", f.dir], mentions: ["--btf", "--kernel-tree"])
+        },
+        BadInputCase("--btf with --clang-arg") { f in
+            Invocation(arguments: ["--btf", try f.file("btf-clang-arg", "x.btf", badInputBTFMagic), "--clang-arg=-DX"], mentions: ["--btf", "--clang-arg"])
+        },
+        BadInputCase("--btf with --include") { f in
+            Invocation(arguments: ["--btf", try f.file("btf-include", "x.btf", badInputBTFMagic), "--include", "t.h"], mentions: ["--btf", "--include"])
+        },
+        BadInputCase("check --btf with --headers") { f in
+            Invocation(arguments: ["check", "--baseline", f.good, "--btf", try f.file("check-btf", "x.btf", badInputBTFMagic), "--headers", f.dir],
+                       mentions: ["--btf", "--headers"])
+        },
+        BadInputCase("matrix --btf") { f in
+            Invocation(arguments: ["matrix", "--btf", try f.file("matrix-btf", "x.btf", badInputBTFMagic)], mentions: ["matrix", "--btf"])
+        },
+        BadInputCase("matrix --kernel-tree running") { _ in Invocation(arguments: ["matrix", "--kernel-tree", "running"], mentions: ["matrix", "running"]) },
+        BadInputCase("verify --snapshot given a BTF blob says --btf") { f in
+            let blob = try f.file("verify-btf-snapshot", "vmlinux", badInputBTFMagic)
+            return Invocation(arguments: ["verify", "--snapshot", blob, "--preset", "none"], mentions: [blob, "--btf"])
+        },
+        // A header found for no target: the matrix cannot run at all (2), it is not a failed check (1).
+        BadInputCase("matrix with a missing header") { f in
+            Invocation(arguments: ["matrix", "--headers", f.dir, "--header", "none.h", "--preset", "none"], mentions: ["none.h"])
+        },
+        BadInputCase("--extend a record the snapshot does not have") { f in
+            let out = try f.caseDirectory("extend-unknown") + "/out.svg"
+            return Invocation(arguments: ["--snapshot", f.good, "--format", "svg", "--extend", "nosuch=64", "-o", out], mustNotExist: [out],
+                              mentions: ["nosuch"])
+        },
         // Output files.
         BadInputCase("-o into a missing directory") { f in
             let out = f.dir + "/no/such/dir/out.swift"
@@ -204,6 +247,10 @@ struct BadInputMatrixTests {
         configCase("config with a bad preset", mentions: ["bogus"]) { _, h in
             #"{"outputs": [{"output": "a.swift", "headers": ["\#(h)"], "header": ["t.h"], "preset": "bogus"}]}"#
         },
+        configCase("config with two outputs to one file", mentions: ["outputs[0]", "outputs[1]"]) { _, h in
+            #"{"outputs": [{"output": "a.swift", "headers": ["\#(h)"], "header": ["t.h"], "preset": "none"},"#
+                + #" {"output": "./a.swift", "headers": ["\#(h)"], "header": ["t.h"], "preset": "none", "format": "json"}]}"#
+        },
         configCase("config with no outputs") { _, _ in #"{"outputs": []}"# },
         configCase("config with a wrongly typed key", mentions: ["headers"]) { _, _ in #"{"outputs": [{"output": "a.swift", "headers": "/usr/include"}]}"# },
         configCase("config whose second output fails writes neither", mentions: ["none.h"], namesConfig: false) { _, h in
@@ -243,8 +290,8 @@ struct BadInputMatrixTests {
         snapshotCase("constant name not an identifier", [(#""name":"K_ONE""#, #""name":"K-ONE""#)]),
         snapshotCase("header with a newline (code injection)", [(#""headers":["t.h"]"#, #""headers":["t.h\npublic let injected = 42"]"#)]),
         snapshotCase("record header with a control character", [(#""header":"t.h","kind""#, #""header":"t.h\u0007","kind""#)]),
-        snapshotCase("schemaVersion 99", [(#""schemaVersion":1"#, #""schemaVersion":99"#)]),
-        snapshotCase("schemaVersion -1", [(#""schemaVersion":1"#, #""schemaVersion":-1"#)]),
+        snapshotCase("schemaVersion 99", [(currentSchemaVersionText, #""schemaVersion":99"#)]),
+        snapshotCase("schemaVersion -1", [(currentSchemaVersionText, #""schemaVersion":-1"#)]),
         snapshotCase("markdown: negative size", format: "markdown", [(#""packed":false,"size":36"#, #""packed":false,"size":-36"#)]),
         snapshotCase("markdown: negative offset", format: "markdown", [(#""name":"arr","offset":12"#, #""name":"arr","offset":-12"#)]),
         snapshotCase("svg: offset beyond the record", format: "svg", [(#""name":"arr","offset":12"#, #""name":"arr","offset":400"#)]),
@@ -317,3 +364,9 @@ struct BadInputMatrixTests {
         }
     }
 }
+
+/// The first bytes of a BTF blob (magic 0xEB9F, little-endian, version 1) and nothing else: abigen tells it is BTF.
+let badInputBTFMagic: [UInt8] = [0x9f, 0xeb, 0x01, 0x00, 0x18, 0x00, 0x00, 0x00]
+
+/// The fixture snapshot's version field as written (the version abigen writes today).
+let currentSchemaVersionText = "\"schemaVersion\":\(ABISnapshot.currentSchemaVersion)"

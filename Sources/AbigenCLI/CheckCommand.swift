@@ -1,0 +1,55 @@
+import ABIBackends
+import ABIModel
+import ArgumentParser
+import Foundation
+
+/// `abigen check --baseline FILE --headers DIR`: the CI form of diff.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Diff a committed baseline snapshot against today's headers (the one-line CI check).",
+        discussion: """
+        The same as `abigen diff BASELINE <headers>`: parses the headers with the
+        options given, classifies every change from the baseline and exits 1 on
+        a breaking change (or on any with --fail-on any). Without --headers,
+        --header, --kernel-tree, --target, --include or --clang-arg, the headers
+        the baseline records it was made from are read again, with the same
+        include directories, target and compiler arguments. With --btf FILE the
+        new side is that BTF. After a reviewed upgrade, refresh the baseline with
+          abigen --headers /usr/include --format json -o BASELINE
+
+        Examples:
+          abigen check --baseline abi/io_uring.json --headers /usr/include --format github
+          abigen check --baseline abi/io_uring.json
+              today's copy of the headers the baseline was made from
+          abigen check --baseline abi/io_uring.json --btf /sys/kernel/btf/vmlinux
+        """)
+
+    @Option(help: ArgumentHelp("The committed snapshot (abigen --format json), or a BTF file.", valueName: "file"), completion: .file(extensions: ["json"]))
+    var baseline: String
+
+    @OptionGroup var source: HeaderOptions
+    @OptionGroup var output: DiffOutputOptions
+
+    func validate() throws {
+        try source.refuseHeaderFlagsWithBTF("check: ")
+    }
+
+    func run() throws {
+        source.diagnostics.phase("check: start")
+        let old: ABISnapshot
+        if try InputKind.of(baseline) == .btf { var o = source; o.btf = baseline; old = try o.snapshot() }
+        else { do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") } }
+        let new = try source.snapshot(against: old)
+        source.diagnostics.phase("check: both sides read")
+        let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil)
+        try output.report(old: sides.old, new: sides.new, oldLabel: baseline, newLabel: newLabel(old),
+                          notes: sides.notes)
+    }
+
+    /// The new side's name in the report: the BTF file, the `--headers` directories, or the baseline's recorded ones.
+    func newLabel(_ baseline: ABISnapshot) -> String {
+        if let btf = source.btf { return btf }
+        let recorded = source.recordedSource(of: baseline)?.includeDirectories.filter { $0.role == .user }.map(\.path)
+        return (recorded ?? source.includeDirectories).joined(separator: ":")
+    }
+}

@@ -1,0 +1,104 @@
+import ABIBackends
+import ABIModel
+import ArgumentParser
+import Foundation
+
+/// `abigen generate` (the default): Swift, JSON or a report for the headers' ABI.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print Swift layouts (or the JSON snapshot) for the headers' ABI (the default command).",
+        discussion: """
+        Every struct and union of the selected headers becomes a Swift struct
+        whose MemoryLayout size and alignment equal C's, with get/set accessors
+        at each member's C offset (members of anonymous unions overlap), the
+        zero-length `cmd[0]` area as raw bytes, and an offset table `abiFields`.
+        Named enums become RawRepresentable structs; anonymous enumerators and
+        integer macros become typed constants. Macros that are not integer
+        constant expressions are listed in a comment, never guessed.
+        """)
+
+    @OptionGroup var source: HeaderOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output format: swift, json (the ABI snapshot), markdown (pahole-style tables), svg (byte maps).", valueName: "format"))
+    var format: OutputFormat = .swift
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output (-: standard output). A regular file is replaced atomically (a symbolic link: its target); a device or FIFO is written to, never replaced.", valueName: "file"), completion: .file())
+    var output: String?
+
+    @Option(help: ArgumentHelp("Render this snapshot file instead of parsing headers.", valueName: "file"), completion: .file(extensions: ["json"]))
+    var snapshot: String?
+
+    @Option(help: ArgumentHelp("svg: draw a record past its size, e.g. io_uring_sqe=128 to show the SQE128 command area (the io_uring preset does this by default). At most \(Generate.extendLimit) bytes.", valueName: "name=size"))
+    var extend: [String] = []
+
+    @Flag(help: "Omit the shared ABIField/ABILayout declarations (when another generated file in the module has them).")
+    var noSupportTypes = false
+
+    @Option(help: ArgumentHelp("Access level of generated declarations: public or internal.", valueName: "level"))
+    var access: AccessLevel = .public
+
+    /// The largest `--extend` size (1 MiB): a byte map is drawn byte by byte.
+    static let extendLimit = 1 << 20
+
+    func validate() throws {
+        _ = try extendedSizes()
+        try source.refuseHeaderFlagsWithBTF("")
+        if let snapshot, let btf = source.btf { throw ToolError("abigen: --snapshot \(snapshot) and --btf \(btf) conflict: read one of them") }
+    }
+
+    /// `--extend` parsed and checked: record name to size.
+    func extendedSizes() throws -> [String: Int] {
+        var sizes: [String: Int] = source.preset == .ioUring ? ["io_uring_sqe": 128] : [:]
+        for e in extend {
+            let parts = e.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]) else {
+                throw ToolError("abigen: --extend \(e): expected NAME=SIZE, e.g. io_uring_sqe=128")
+            }
+            guard n > 0, n <= Generate.extendLimit else {
+                throw ToolError("abigen: --extend \(e): the size must be 1 ... \(Generate.extendLimit) (1 MiB)")
+            }
+            sizes[String(parts[0])] = n
+        }
+        return sizes
+    }
+
+    func run() throws {
+        let diagnostics = source.diagnostics
+        diagnostics.phase("generate: start")
+        let data = try render()
+        try OutputFile.write(data, to: output)
+        diagnostics.phase("generate: written")
+    }
+
+    /// The output's bytes.
+    func render() throws -> Data {
+        let abi: ABISnapshot
+        if let snapshot {
+            do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+        } else {
+            abi = try source.snapshot()
+        }
+        source.diagnostics.phase("generate: parsed")
+        switch format {
+        case .json:
+            return try abi.jsonData()
+        case .swift:
+            let options = SwiftEmitterOptions(emitSupportTypes: !noSupportTypes, accessLevel: access.rawValue)
+            return Data(SwiftEmitter.emit(abi, options: options).utf8)
+        case .markdown:
+            return Data(LayoutMarkdown.render(abi).utf8)
+        case .svg:
+            try refuseUnknownExtensions(abi)
+            return Data(LayoutSVG.render(abi, extend: try extendedSizes()).utf8)
+        }
+    }
+
+    /// Refuses an `--extend NAME=SIZE` whose record the snapshot does not have (it would draw nothing).
+    func refuseUnknownExtensions(_ abi: ABISnapshot) throws {
+        let names = Set(abi.records.map(\.name))
+        for e in extend {
+            let name = String(e.prefix { $0 != "=" })
+            if !names.contains(name) { throw ToolError("abigen: --extend \(e): the snapshot has no record \(name)") }
+        }
+    }
+}
