@@ -57,11 +57,11 @@ enum BTFInput {
             throw ToolError("abigen: --record \(glob.prefix(40))…: a glob of \(glob.utf8.count) bytes is longer than the 4096 allowed")
         }
         do {
-            Trace.mark("btf: reading \(path)")
+            Reporting.current.phase("btf: reading \(path)")
             let file = try BTFFile(path: path)
-            Trace.mark("btf: \(file.types.count) types decoded")
+            Reporting.current.phase("btf: \(file.types.count) types decoded")
             let snapshot = try BTFFrontend.read(file, options: options).snapshot
-            Trace.mark("btf: \(snapshot.records.count) records, \(snapshot.constants.count) constants built")
+            Reporting.current.phase("btf: \(snapshot.records.count) records, \(snapshot.constants.count) constants built")
             return snapshot
         } catch let e as BTFError {
             throw ToolError("abigen: \(e)")

@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
     @OptionGroup var output: DiffOutputOptions
 
     func validate() throws {
-        try source.refuseHeaderFlagsWithBTF("check: ")
+        try BTFInput.refuseHeaderOptions(source, command: "check")
     }
 
     func run() throws {

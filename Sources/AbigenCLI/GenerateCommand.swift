@@ -42,7 +42,7 @@ struct Generate: ParsableCommand {
 
     func validate() throws {
         _ = try extendedSizes()
-        try source.refuseHeaderFlagsWithBTF("")
+        try BTFInput.refuseHeaderOptions(source, command: "")
         if let snapshot, let btf = source.btf { throw ToolError("abigen: --snapshot \(snapshot) and --btf \(btf) conflict: read one of them") }
     }
 

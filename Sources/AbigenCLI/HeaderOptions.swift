@@ -61,9 +61,7 @@ public struct HeaderOptions: ParsableArguments, Sendable {
         if let t = target, !SnapshotText.isTriple(t) {
             throw ToolError("abigen: --target \(t.debugDescription): not a target triple ([A-Za-z0-9_.-]+, not starting with '-')")
         }
-        if btfFiles.count > 1 {
-            throw ToolError("abigen: --btf given \(btfFiles.count) times (\(btfFiles.joined(separator: ", "))): give one BTF file")
-        }
+        try BTFInput.refuseRepeated(btfFiles)
         for h in headers + preludeHeaders {
             if let bad = h.unicodeScalars.first(where: { $0 == "\"" || $0 == "\\" || $0.properties.generalCategory == .control }) {
                 let what = bad == "\"" ? "a quote" : bad == "\\" ? "a backslash" : "a control character"
@@ -79,17 +77,5 @@ public struct HeaderOptions: ParsableArguments, Sendable {
                 break
             }
         }
-    }
-
-    /// The header options given (`--header`, `--headers`, `--kernel-tree`, `--clang-arg`, `--include`), as spelt.
-    var headerFlagsGiven: [String] {
-        [("--header", !headers.isEmpty), ("--headers", !includeDirectories.isEmpty), ("--kernel-tree", kernelTree != nil),
-         ("--clang-arg", !clangArguments.isEmpty), ("--include", !preludeHeaders.isEmpty)].filter(\.1).map(\.0)
-    }
-
-    /// Refuses `--btf` with header options, which reading BTF would ignore.
-    func refuseHeaderFlagsWithBTF(_ command: String) throws {
-        guard let btf, let first = headerFlagsGiven.first else { return }
-        throw ToolError("abigen: \(command)--btf \(btf) reads no headers: \(first) cannot be used with it")
     }
 }

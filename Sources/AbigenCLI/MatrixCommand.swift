@@ -50,12 +50,7 @@ struct Matrix: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ToolError("abigen: matrix: --jobs must be at least 1") }
         if source.target != nil { throw ToolError("abigen: matrix: use --targets, not --target") }
-        if let btf = source.btf {
-            throw ToolError("abigen: matrix: --btf \(btf) cannot be used: the matrix compiles headers for each target; compare with the kernel with abigen verify --btf")
-        }
-        if source.kernelTree == BTFInput.runningTree {
-            throw ToolError("abigen: matrix: --kernel-tree running cannot be used: the running kernel's BTF describes one target, and no compiler can check it; give a kernel source tree")
-        }
+        try BTFInput.refuseInMatrix(source)
         // Lists are checked whole, as verify checks --compilers: an empty or repeated entry would silently
         // check less than the command line says (a matrix of no targets must not pass a CI job).
         let names = targets.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

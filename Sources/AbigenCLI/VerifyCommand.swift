@@ -44,9 +44,6 @@ struct Verify: ParsableCommand {
     var keepProbe: String?
 
     func validate() throws {
-        if let snapshot, (try? InputKind.of(snapshot)) == .btf {
-            throw ToolError("abigen: verify: \(snapshot) is BTF, not a snapshot: give it with --btf \(snapshot)")
-        }
         guard let compilers else { return }
         if compiler != nil { throw ToolError("abigen: verify: --compilers and --cc conflict: name the compilers with one of them") }
         if source.btf != nil { throw ToolError("abigen: verify: --compilers and --btf conflict: --btf verifies against the kernel, not a compiler") }
@@ -66,7 +63,7 @@ struct Verify: ParsableCommand {
         let options: VerifyOptions
         do {
             if let snapshot {
-                do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
+                abi = try probeableSnapshot(snapshot)
                 options = try source.verifyOptions(for: abi, path: snapshot, compiler: compiler)
             } else {
                 let po = try parseOptions()
