@@ -63,10 +63,22 @@ public struct ABISnapshot: Codable, Sendable, Equatable {
 
     /// Sorts records, constants and lists so that equal inputs give byte-identical output.
     public mutating func normalize() {
+        guard !isNormalized else { return }   // sorting would copy every record of an already sorted snapshot
         records.sort { $0.name < $1.name }
         constants.sort { $0.name < $1.name }
         skippedMacros.sort { $0.name < $1.name }
         unsupported.sort { ($0.name, $0.reason) < ($1.name, $1.reason) }
+    }
+}
+
+extension ABISnapshot {
+    /// Whether ``normalize()`` would change nothing.
+    var isNormalized: Bool {
+        func sorted<T>(_ a: [T], _ less: (T, T) -> Bool) -> Bool {
+            a.indices.dropFirst().allSatisfy { !less(a[$0], a[$0 - 1]) }
+        }
+        return sorted(records) { $0.name < $1.name } && sorted(constants) { $0.name < $1.name }
+            && sorted(skippedMacros) { $0.name < $1.name } && sorted(unsupported) { ($0.name, $0.reason) < ($1.name, $1.reason) }
     }
 }
 

@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 extension ABISnapshot {
     /// Checks every rule of Documentation/Snapshot.md ("Validation"); throws ``SnapshotError`` naming the first
     /// record, field or constant that breaks one. ``decode(_:path:)`` and ``load(from:)`` call it.
@@ -60,9 +63,12 @@ struct SnapshotValidator {
             try text(d, "include directory " + Self.q(d))
             if d.isEmpty { throw fail("an include directory is empty") }
         }
+        // Each record's own rules in parallel chunks; then, in file order, the first of its failure or a repeated name.
+        let failures = recordFailures(s.records)
         var recordIndex: [String: Int] = [:]
+        recordIndex.reserveCapacity(s.records.count)
         for (ri, r) in s.records.enumerated() {
-            try record(r, index: ri)
+            if let failure = failures[ri] { throw failure }
             if recordIndex.updateValue(ri, forKey: r.name) != nil { throw fail("record \(r.name) appears twice") }
         }
         try acyclic(s.records, recordIndex)
@@ -109,6 +115,27 @@ struct SnapshotValidator {
         }
     }
 
+    /// Each record's first broken rule, by index (nil where it keeps them all). Large snapshots are checked on
+    /// every processor in contiguous chunks; the result does not depend on how they were scheduled.
+    func recordFailures(_ records: [Record]) -> [Int: SnapshotError] {
+        let chunkSize = 1024
+        let chunks = (records.count + chunkSize - 1) / chunkSize
+        let found = Mutex<[Int: SnapshotError]>([:])
+        let path = self.path
+        let work: @Sendable (Int) -> Void = { chunk in
+            var v = SnapshotValidator(path: path)
+            var local: [Int: SnapshotError] = [:]
+            for ri in chunk * chunkSize ..< min(records.count, (chunk + 1) * chunkSize) {
+                do { try v.record(records[ri], index: ri) }
+                catch let e as SnapshotError { local[ri] = e }
+                catch { local[ri] = SnapshotError(path: path, message: "\(error)") }
+            }
+            if !local.isEmpty { found.withLock { $0.merge(local) { a, _ in a } } }
+        }
+        if chunks > 1 { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) } else if chunks == 1 { work(0) }
+        return found.withLock { $0 }
+    }
+
     mutating func record(_ r: Record, index: Int) throws {
         guard SnapshotText.isIdentifier(r.name) else { throw fail("record #\(index + 1) \(Self.q(r.name)): name is not a C identifier") }
         var at: String { "record \(r.name)" }
@@ -145,7 +172,7 @@ struct SnapshotValidator {
                 throw fail("\(where_): bytes \(a.offset)..<\(a.offset + a.size) lie beyond the record's \(r.size) bytes")
             }
         }
-        var names: Set<String> = []
+        var names = Set<String>(minimumCapacity: r.fields.count)
         for (fi, f) in r.fields.enumerated() {
             guard SnapshotText.isMemberPath(f.name) else {
                 throw fail("\(at), field #\(fi + 1) \(Self.q(f.name)): name is not a C member name (identifiers joined by '.')")
