@@ -112,9 +112,12 @@ public enum ProbeBuilder {
         }
     }
 
+    /// One translation unit's headers and the records and constants (indexes into the snapshot) it checks.
+    typealias Unit = (headers: [String], records: [Int], constants: [Int])
+
     /// Which records and constants each translation unit checks: each goes to the first unit that includes
     /// its header (the frontend labels declarations with the selected header that brought them in), else the first.
-    static func assignment(_ snapshot: ABISnapshot) -> [(headers: [String], records: [Int], constants: [Int])] {
+    static func assignment(_ snapshot: ABISnapshot) -> [Unit] {
         let units = snapshot.translationUnits
         var result = units.map { (headers: $0, records: [Int](), constants: [Int]()) }
         func unit(for header: String) -> Int { units.firstIndex { $0.contains(header) } ?? 0 }
