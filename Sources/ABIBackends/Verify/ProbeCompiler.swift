@@ -65,7 +65,7 @@ struct ProbeCompiler {
             do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
                 throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
             }
-            sources.append(source)
+            sources.append("probe\(ui + 1).c")   // named from the probe directory, where the compiler runs
         }
         return try run(["-c"] + sources + baseArgs, log: directory + "/probes.log", in: directory).status == 0
     }
