@@ -1,5 +1,6 @@
 import ABIModel
 import Foundation
+import Synchronization
 
 /// Compiles probe translation units with the C compiler (through ``ProcessRunner``) into objects in the probe
 /// directory, repairing a unit whose single checks do not compile by leaving those checks out and compiling again.
@@ -47,17 +48,15 @@ struct ProbeCompiler {
             seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
         do { return try ProcessRunner.run(compiler, arguments, log: log, in: directory) } catch {
-            switch error {
-            case .cannotStart: throw VerifyError.compilerNotFound(compiler)
-            case .cannotWriteLog(let path): throw VerifyError.cannotWriteProbe(path: path, reason: "cannot create file")
-            }
+            throw verifyError(error)
         }
     }
 
-    /// Writes every unit's complete probe and compiles them all in one invocation (`-c` writes each object beside
-    /// its source); true when that succeeded. Only if it fails are the units compiled, and repaired, one by one.
-    mutating func compileTogether(_ snapshot: ABISnapshot, units: [ProbeBuilder.Unit]) throws(VerifyError) -> Bool {
-        var sources: [String] = []
+    /// Writes every unit's complete probe and compiles them in concurrent invocations, one per processor (at most
+    /// one per unit; `-c` writes each object beside its source), the units spread over them by source size; returns,
+    /// per unit, whether its invocation succeeded. The units of a failed invocation are compiled, and repaired, one by one.
+    mutating func compileTogether(_ snapshot: ABISnapshot, units: [ProbeBuilder.Unit]) throws(VerifyError) -> [Bool] {
+        var sizes: [Int] = []
         for (ui, unit) in units.enumerated() {
             let probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
                                            constants: unit.constants, excluding: [])
@@ -65,9 +64,55 @@ struct ProbeCompiler {
             do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
                 throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
             }
-            sources.append("probe\(ui + 1).c")   // named from the probe directory, where the compiler runs
+            sizes.append(probe.source.utf8.count)
         }
-        return try run(["-c"] + sources + baseArgs, log: directory + "/probes.log", in: directory).status == 0
+        let groups = Self.groups(sizes: sizes, count: min(ProcessInfo.processInfo.activeProcessorCount, units.count))
+        let (compiler, baseArgs, directory) = (self.compiler, self.baseArgs, self.directory)
+        let results = Mutex([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
+        let start = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+            let log = directory + (groups.count == 1 ? "/probes.log" : "/probes\(g + 1).log")
+            // Sources named from the probe directory, where the compiler runs.
+            let arguments = ["-c"] + groups[g].map { "probe\($0 + 1).c" } + baseArgs
+            let result: Result<Int32, ProcessRunnerError>
+            do throws(ProcessRunnerError) { result = .success(try ProcessRunner.run(compiler, arguments, log: log, in: directory).status) } catch {
+                result = .failure(error)
+            }
+            results.withLock { $0[g] = result }
+        }
+        let elapsed = ContinuousClock.now - start
+        seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var compiled = [Bool](repeating: false, count: units.count)
+        for (g, result) in results.withLock({ $0 }).enumerated() {
+            switch result {
+            case .success(let status): for u in groups[g] { compiled[u] = status == 0 }
+            case .failure(let error): throw verifyError(error)
+            case nil: continue
+            }
+        }
+        return compiled
+    }
+
+    /// Unit indexes spread over `count` groups: largest first, each to the group with the least so far (ties: the
+    /// lower index); each group in index order. Deterministic.
+    static func groups(sizes: [Int], count: Int) -> [[Int]] {
+        guard count > 0 else { return [] }
+        var groups = [[Int]](repeating: [], count: count)
+        var totals = [Int](repeating: 0, count: count)
+        for u in sizes.indices.sorted(by: { (sizes[$0], $1) > (sizes[$1], $0) }) {
+            guard let g = totals.indices.min(by: { (totals[$0], $0) < (totals[$1], $1) }) else { continue }
+            groups[g].append(u)
+            totals[g] = totals[g] &+ sizes[u]
+        }
+        return groups.map { $0.sorted() }.filter { !$0.isEmpty }
+    }
+
+    /// The verifier's error for a compiler that could not be run.
+    private func verifyError(_ error: ProcessRunnerError) -> VerifyError {
+        switch error {
+        case .cannotStart: return VerifyError.compilerNotFound(compiler)
+        case .cannotWriteLog(let path): return VerifyError.cannotWriteProbe(path: path, reason: "cannot create file")
+        }
     }
 
     /// Writes unit `stem`'s probe without the checks in `failed` and compiles it (unless `precompiled`, when

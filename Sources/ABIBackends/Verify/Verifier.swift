@@ -107,9 +107,9 @@ public enum Verifier {
     }
 
     /// Compiles the probes and reads every measured value back from the objects' data. With several translation
-    /// units, one compiler invocation compiles them all; each unit is compiled alone only when that fails, and once
-    /// more per round of checks that do not compile (left out, reported). Without `--target`, one more invocation
-    /// (`-dumpmachine`) names the compiler's triple.
+    /// units, one compiler invocation per processor compiles them, concurrently; a unit is compiled alone only when
+    /// its invocation fails, and once more per round of checks that do not compile (left out, reported). Without
+    /// `--target`, one more invocation (`-dumpmachine`) names the compiler's triple.
     public static func measure(_ snapshot: ABISnapshot, options: VerifyOptions = .init()) throws -> Measurement {
         let compilerName = options.resolvedCompiler
         guard ProcessRunner.executablePath(compilerName) != nil else { throw VerifyError.compilerNotFound(compilerName) }
@@ -132,10 +132,11 @@ public enum Verifier {
         var failed: [CheckKey: String] = [:]
         var machine: ELFFile.Machine?
         let units = ProbeBuilder.assignment(snapshot)
-        let precompiled = units.count > 1 ? try compiler.compileTogether(snapshot, units: units) : false
+        let precompiled = units.count > 1 ? try compiler.compileTogether(snapshot, units: units) : []
         for (ui, unit) in units.enumerated() {
             let stem = units.count == 1 ? "probe" : "probe\(ui + 1)"
-            let (probe, object) = try compiler.compile(snapshot, unit: unit, stem: stem, precompiled: precompiled,
+            let (probe, object) = try compiler.compile(snapshot, unit: unit, stem: stem,
+                                                       precompiled: precompiled.indices.contains(ui) && precompiled[ui],
                                                        failed: &failed)
             let elf: ELFFile
             do { elf = try ELFFile(path: object) } catch {
