@@ -113,13 +113,22 @@ struct VerifierPartsTests {
         #expect(compiler.baseArgs.contains("-ferror-limit=0") && compiler.baseArgs.contains("-I" + Paths.fixtures))
         var failed: [CheckKey: String] = [:]
         let units = ProbeBuilder.assignment(s)
-        let (probe, object) = try compiler.compile(s, unit: units[0], stem: "probe", precompiled: false, failed: &failed)
+        let (probe, object) = try compiler.compile(s, unit: units[0], stem: "probe", precompiled: nil, failed: &failed)
         let subject = ProbeSubject.field(record: r, field: f)
         #expect(failed.keys.allSatisfy { $0.subject == subject } && failed[CheckKey(subject, .offset)] != nil)
         #expect(failed.values.allSatisfy { $0.contains("no_such_member") })
         #expect(!probe.checks.contains { $0.key.subject == subject } && probe.checks.count > 50)
         #expect(FileManager.default.fileExists(atPath: object) && compiler.seconds > 0)
         #expect(compiler.triple(target: nil, machine: nil) != "host", "clang -dumpmachine names a triple")
+    }
+
+    @Test("probe compiler: units spread over the invocations by size, largest first, deterministically")
+    func groups() {
+        #expect(ProbeCompiler.groups(sizes: [5, 100, 30, 70], count: 2) == [[0, 1], [2, 3]])
+        #expect(ProbeCompiler.groups(sizes: [5, 100, 30, 70], count: 1) == [[0, 1, 2, 3]])
+        #expect(ProbeCompiler.groups(sizes: [1, 2], count: 3) == [[1], [0]])
+        #expect(ProbeCompiler.groups(sizes: [7, 7, 7], count: 2) == [[0, 2], [1]])
+        #expect(ProbeCompiler.groups(sizes: [], count: 2) == [] && ProbeCompiler.groups(sizes: [1], count: 0) == [])
     }
 
     @Test("several translation units compile together, also in a probe directory given as a relative path")
@@ -134,7 +143,11 @@ struct VerifierPartsTests {
                                     extraFlags: ["-ffreestanding"], keepProbe: true, probeDirectory: relative)
         let report = try Verifier.verify(s, options: options)
         #expect(report.mismatches.map(\.description) == [] && report.recordsChecked == 9)
-        #expect(try String(contentsOfFile: dir + "/probes.log", encoding: .utf8) == "")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/probe1.log"), "the units were compiled again one by one")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".log") }
+        #expect(logs.contains { $0.hasPrefix("probes") })
+        for log in logs where log.hasPrefix("probes") {
+            #expect(try String(contentsOfFile: dir + "/" + log, encoding: .utf8) == "", "\(log)")
+        }
+        #expect(!logs.contains("probe1.log") && !logs.contains("probe2.log"), "the units were compiled again one by one")
     }
 }

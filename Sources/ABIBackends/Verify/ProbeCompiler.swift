@@ -54,9 +54,11 @@ struct ProbeCompiler {
 
     /// Writes every unit's complete probe and compiles them in concurrent invocations, one per processor (at most
     /// one per unit; `-c` writes each object beside its source), the units spread over them by source size; returns,
-    /// per unit, whether its invocation succeeded. The units of a failed invocation are compiled, and repaired, one by one.
-    mutating func compileTogether(_ snapshot: ABISnapshot, units: [ProbeBuilder.Unit]) throws(VerifyError) -> [Bool] {
+    /// per unit, its probe when its invocation succeeded. The units of a failed invocation are compiled, and repaired,
+    /// one by one.
+    mutating func compileTogether(_ snapshot: ABISnapshot, units: [ProbeBuilder.Unit]) throws(VerifyError) -> [Probe?] {
         var sizes: [Int] = []
+        var probes: [Probe] = []
         for (ui, unit) in units.enumerated() {
             let probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
                                            constants: unit.constants, excluding: [])
@@ -65,13 +67,14 @@ struct ProbeCompiler {
                 throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
             }
             sizes.append(probe.source.utf8.count)
+            probes.append(probe)
         }
         let groups = Self.groups(sizes: sizes, count: min(ProcessInfo.processInfo.activeProcessorCount, units.count))
         let (compiler, baseArgs, directory) = (self.compiler, self.baseArgs, self.directory)
         let results = Mutex([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-            let log = directory + (groups.count == 1 ? "/probes.log" : "/probes\(g + 1).log")
+            let log = directory + (g == 0 ? "/probes.log" : "/probes\(g + 1).log")
             // Sources named from the probe directory, where the compiler runs.
             let arguments = ["-c"] + groups[g].map { "probe\($0 + 1).c" } + baseArgs
             let result: Result<Int32, ProcessRunnerError>
@@ -82,10 +85,10 @@ struct ProbeCompiler {
         }
         let elapsed = ContinuousClock.now - start
         seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        var compiled = [Bool](repeating: false, count: units.count)
+        var compiled = [Probe?](repeating: nil, count: units.count)
         for (g, result) in results.withLock({ $0 }).enumerated() {
             switch result {
-            case .success(let status): for u in groups[g] { compiled[u] = status == 0 }
+            case .success(let status): for u in groups[g] where status == 0 { compiled[u] = probes[u] }
             case .failure(let error): throw verifyError(error)
             case nil: continue
             }
@@ -115,12 +118,13 @@ struct ProbeCompiler {
         }
     }
 
-    /// Writes unit `stem`'s probe without the checks in `failed` and compiles it (unless `precompiled`, when
-    /// `compileTogether` made its object), adding checks that do not compile to `failed` and compiling again
+    /// Writes unit `stem`'s probe without the checks in `failed` and compiles it (unless `precompiled`, the probe
+    /// `compileTogether` made the object of, which is returned as it is), adding checks that do not compile to `failed` and compiling again
     /// (at most ten rounds); returns the probe and its object's path.
-    mutating func compile(_ snapshot: ABISnapshot, unit: ProbeBuilder.Unit, stem: String, precompiled: Bool,
+    mutating func compile(_ snapshot: ABISnapshot, unit: ProbeBuilder.Unit, stem: String, precompiled: Probe?,
                           failed: inout [CheckKey: String]) throws(VerifyError) -> (probe: Probe, object: String) {
         let source = directory + "/\(stem).c", object = directory + "/\(stem).o", log = directory + "/\(stem).log"
+        if let precompiled { return (precompiled, object) }
         var probe: Probe
         var round = 0
         while true {
@@ -130,7 +134,6 @@ struct ProbeCompiler {
             do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
                 throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
             }
-            if precompiled && round == 1 { break }   // compiled with the others, unchanged
             try? FileManager.default.removeItem(atPath: object)
             let (status, output) = try run(["-c", "-o", object, source] + baseArgs, log: log)
             if status == 0 { break }

@@ -135,15 +135,20 @@ public enum Verifier {
         let precompiled = units.count > 1 ? try compiler.compileTogether(snapshot, units: units) : []
         for (ui, unit) in units.enumerated() {
             let stem = units.count == 1 ? "probe" : "probe\(ui + 1)"
+            // A unit compiled with the others has every check, also those that failed in an earlier unit (enum
+            // checks can occur in several): their values are left out, as that unit's own repaired probe would.
+            let failedBefore = failed
             let (probe, object) = try compiler.compile(snapshot, unit: unit, stem: stem,
-                                                       precompiled: precompiled.indices.contains(ui) && precompiled[ui],
+                                                       precompiled: precompiled.indices.contains(ui) ? precompiled[ui] : nil,
                                                        failed: &failed)
             let elf: ELFFile
             do { elf = try ELFFile(path: object) } catch {
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             machine = elf.machine
-            for (key, value) in try ProbeDecoder.decode(elf, probe: probe, object: object) { values[key] = value }
+            for (key, value) in try ProbeDecoder.decode(elf, probe: probe, object: object) where failedBefore[key] == nil {
+                values[key] = value
+            }
         }
         let triple = compiler.triple(target: options.target, machine: machine)
         return Measurement(values: values, failedChecks: failed, measured: ProbeDecoder.apply(values, to: snapshot),
