@@ -122,6 +122,14 @@ struct VerifierPartsTests {
         #expect(compiler.triple(target: nil, machine: nil) != "host", "clang -dumpmachine names a triple")
     }
 
+    @Test("probe builder: comment text never closes the comment or breaks the line; plain names pass unchanged")
+    func comments() {
+        #expect(ProbeBuilder.comment("struct a.b size") == "struct a.b size")
+        #expect(ProbeBuilder.comment("a */ b") == "a * / b" && ProbeBuilder.comment("*/") == "* /")
+        #expect(ProbeBuilder.comment("a\nb\r\nc") == "a b c" && ProbeBuilder.comment("x\u{2028}y") == "x y")
+        #expect(ProbeBuilder.comment("é */") == "é * /")
+    }
+
     @Test("probe compiler: units spread over the invocations by size, largest first, deterministically")
     func groups() {
         #expect(ProbeCompiler.groups(sizes: [5, 100, 30, 70], count: 2) == [[0, 1], [2, 3]])

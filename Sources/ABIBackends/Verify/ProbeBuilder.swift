@@ -120,7 +120,9 @@ public enum ProbeBuilder {
     static func assignment(_ snapshot: ABISnapshot) -> [Unit] {
         let units = snapshot.translationUnits
         var result = units.map { (headers: $0, records: [Int](), constants: [Int]()) }
-        func unit(for header: String) -> Int { units.firstIndex { $0.contains(header) } ?? 0 }
+        var firstUnit: [String: Int] = [:]
+        for (i, unit) in units.enumerated() { for h in unit where firstUnit[h] == nil { firstUnit[h] = i } }
+        func unit(for header: String) -> Int { firstUnit[header] ?? 0 }
         for (i, r) in snapshot.records.enumerated() { result[unit(for: r.header)].records.append(i) }
         for (i, c) in snapshot.constants.enumerated() { result[unit(for: c.header)].constants.append(i) }
         return result
@@ -143,7 +145,13 @@ public enum ProbeBuilder {
 
     /// Text safe inside a C comment.
     static func comment(_ s: String) -> String {
-        s.replacingOccurrences(of: "*/", with: "* /").split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Printable ASCII without `*/` (nearly every name) is safe as it is.
+        var previous: UInt8 = 0
+        if s.utf8.allSatisfy({ byte in
+            defer { previous = byte }
+            return byte >= 0x20 && byte < 0x7F && !(previous == UInt8(ascii: "*") && byte == UInt8(ascii: "/"))
+        }) { return s }
+        return s.replacingOccurrences(of: "*/", with: "* /").split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// Builds one translation unit.

@@ -57,20 +57,32 @@ struct ProbeCompiler {
     /// per unit, its probe when its invocation succeeded. The units of a failed invocation are compiled, and repaired,
     /// one by one.
     mutating func compileTogether(_ snapshot: ABISnapshot, units: [ProbeBuilder.Unit]) throws(VerifyError) -> [Probe?] {
-        var sizes: [Int] = []
-        var probes: [Probe] = []
-        for (ui, unit) in units.enumerated() {
+        // Built and written concurrently too (each unit alone); the first failure in unit order is reported.
+        let directory = self.directory
+        let built = Mutex([Result<Probe, VerifyError>?](repeating: nil, count: units.count))
+        DispatchQueue.concurrentPerform(iterations: units.count) { ui in
+            let unit = units[ui]
             let probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
                                            constants: unit.constants, excluding: [])
             let source = directory + "/probe\(ui + 1).c"
-            do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
-                throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
+            let result: Result<Probe, VerifyError>
+            do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8); result = .success(probe) } catch {
+                result = .failure(VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error)))
             }
-            sizes.append(probe.source.utf8.count)
-            probes.append(probe)
+            built.withLock { $0[ui] = result }
         }
+        var probes: [Probe] = []
+        for result in built.withLock({ $0 }) {
+            switch result {
+            case .success(let probe): probes.append(probe)
+            case .failure(let error): throw error
+            case nil: continue
+            }
+        }
+        guard probes.count == units.count else { return [] }
+        let sizes = probes.map(\.source.utf8.count)
         let groups = Self.groups(sizes: sizes, count: min(ProcessInfo.processInfo.activeProcessorCount, units.count))
-        let (compiler, baseArgs, directory) = (self.compiler, self.baseArgs, self.directory)
+        let (compiler, baseArgs) = (self.compiler, self.baseArgs)
         let results = Mutex([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: groups.count) { g in
