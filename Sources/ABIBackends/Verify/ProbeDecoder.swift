@@ -28,6 +28,7 @@ enum ProbeDecoder {
                 + "expected the magic word, the count and \(checks.count) values")
         }
         var values: [CheckKey: UInt64] = [:]
+        values.reserveCapacity(checks.count)
         for (i, check) in checks.enumerated() { values[check.key] = words[i + 2] }
         return values
     }

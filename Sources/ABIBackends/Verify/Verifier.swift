@@ -146,6 +146,7 @@ public enum Verifier {
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             machine = elf.machine
+            values.reserveCapacity(values.count + probe.checks.count + 4 * probe.bitfields.count)
             for (key, value) in try ProbeDecoder.decode(elf, probe: probe, object: object) where failedBefore[key] == nil {
                 values[key] = value
             }
