@@ -66,7 +66,10 @@ struct ProbeCompiler {
                                            constants: unit.constants, excluding: [])
             let source = directory + "/probe\(ui + 1).c"
             let result: Result<Probe, VerifyError>
-            do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8); result = .success(probe) } catch {
+            do {
+                try probe.source.write(toFile: source, atomically: true, encoding: .utf8)
+                result = .success(probe)
+            } catch {
                 result = .failure(VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error)))
             }
             built.withLock { $0[ui] = result }
@@ -90,7 +93,9 @@ struct ProbeCompiler {
             // Sources named from the probe directory, where the compiler runs.
             let arguments = ["-c"] + groups[g].map { "probe\($0 + 1).c" } + baseArgs
             let result: Result<Int32, ProcessRunnerError>
-            do throws(ProcessRunnerError) { result = .success(try ProcessRunner.run(compiler, arguments, log: log, in: directory).status) } catch {
+            do throws(ProcessRunnerError) {
+                result = .success(try ProcessRunner.run(compiler, arguments, log: log, in: directory).status)
+            } catch {
                 result = .failure(error)
             }
             results.withLock { $0[g] = result }
