@@ -70,20 +70,22 @@ let package = Package(
         // The runtime library users import (issue 6): generated layouts plus the safe API.
         .target(name: "CIoUringSys"),
         .target(name: "IoUring", dependencies: ["CIoUringSys", "ABIBTF"]),
-        .testTarget(name: "ModelTests", dependencies: ["ABIModel"]),
-        .testTarget(name: "BTFTests", dependencies: ["ABIModel", "ABIBTF"]),
-        .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends"]),
+        // The test suite's one process runner and repository root (issue 12).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ModelTests", dependencies: ["ABIModel", "TestSupport"]),
+        .testTarget(name: "BTFTests", dependencies: ["ABIModel", "ABIBTF", "TestSupport"]),
+        .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends", "TestSupport"]),
         .testTarget(name: "DiffTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "ReportTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "IoUringTests", dependencies: ["IoUring", "CIoUringSys"]),
         // Header sets from /usr/include generated and verified on four targets (issue 11's corpus).
         .testTarget(
             name: "CorpusTests",
-            dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI"]
+            dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI", "TestSupport"]
         ),
         .testTarget(
             name: "AbigenTests",
-            dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI"]
+            dependencies: ["ABIModel", "ABIFrontend", "ABIBackends", "AbigenCLI", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Where a command's standard output goes.
 enum StandardOutput: String, Sendable {
@@ -26,32 +27,10 @@ func runAbigen(_ arguments: [String], stdout: StandardOutput = .pipe, environmen
     }
 }
 
-/// Runs a program (absolute path) in an environment, capturing standard output and error.
+/// Runs a program (absolute path) in an environment, capturing standard output and error (TestSupport's
+/// `runProgram`; a process killed by a signal reports 128 + the signal, as a shell does).
 func runProcessIn(_ environment: [String: String], _ executable: String, _ arguments: [String]) throws -> ProcessResult {
-    let dir = try Repo.tempDirectory()
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    // Files rather than pipes: nothing to drain concurrently, and a dead reader cannot change the result.
-    let outPath = dir + "/stdout", errPath = dir + "/stderr"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = arguments
-    p.environment = environment
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    try out.close()
-    try err.close()
-    let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-    let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-    // A process killed by a signal reports 128 + the signal, as a shell does.
-    let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
-    return ProcessResult(status: status, stdout: stdout, stderr: stderr)
+    try runProgram(executable, arguments, environment: environment)
 }
 
 /// Small valid inputs every bad-input case is derived from (made once per test process).

@@ -3,15 +3,12 @@ import ABIModel
 import AbigenCLI
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths and helpers shared by the integration tests.
 enum Repo {
     /// The checkout's top directory.
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = repositoryRoot
 
     /// The `abigen` binary built by `swift build` (Scripts/test.sh builds it first); `ABIGEN_BIN` overrides.
     static var binary: String {
@@ -42,35 +39,12 @@ struct TestSetupError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Output of a process run to completion.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+/// Output of a process run to completion (the shared runner's, TestSupport).
+typealias ProcessResult = ProcessOutput
 
-/// Runs a program with arguments, capturing its output.
+/// Runs a program with arguments, capturing its output (TestSupport's `runProgram`).
 func runProcess(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-    p.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    let errHandle = err.fileHandleForReading
-    DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); group.leave() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    p.waitUntilExit()
-    let errData = errBox.data
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    try runProgram(executable, arguments, cwd: cwd)
 }
 
 /// Runs the abigen binary.

@@ -2,15 +2,12 @@ import ABIBTF
 import ABIModel
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths and helpers shared by the BTF tests.
 enum Repo {
     /// The checkout's top directory.
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = repositoryRoot
 
     /// The `abigen` binary built by `swift build`; `ABIGEN_BIN` overrides.
     static var binary: String {
@@ -34,37 +31,12 @@ struct TestSetupError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Output of a process run to completion.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+/// Output of a process run to completion (the shared runner's, TestSupport).
+typealias ProcessResult = ProcessOutput
 
-/// Runs a program (absolute path, or a name looked up on PATH), capturing its output.
+/// Runs a program (absolute path, or a name looked up on PATH), capturing its output (TestSupport's `runProgram`).
 func run(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-    p.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // Read both pipes while the process runs, so a large output cannot block it.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errBox.data, as: UTF8.self))
+    try runProgram(executable, arguments, cwd: cwd)
 }
 
 /// True when a program is on PATH.

@@ -1,13 +1,10 @@
 import Foundation
+import TestSupport
 
 /// Paths of the checkout and the binaries the corpus runs.
 enum CorpusPaths {
     /// The checkout's top directory.
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = repositoryRoot
 
     /// The `abigen` binary built by `swift build`; `ABIGEN_BIN` overrides.
     static var binary: String {
@@ -35,12 +32,10 @@ struct CorpusSetupError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Exit status and output of a finished process.
-struct Finished {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+/// Exit status and output of a finished process (the shared runner's, TestSupport).
+typealias Finished = ProcessOutput
 
+extension ProcessOutput {
     /// The first `n` non-empty lines of stderr, then stdout, for a failure message.
     func head(_ n: Int = 8) -> String {
         let lines = (stderr + "\n" + stdout).split(separator: "\n", omittingEmptySubsequences: true)
@@ -50,34 +45,11 @@ struct Finished {
     }
 }
 
-/// Runs a program to completion with its output in files of `directory` (no pipes, so no deadlock
-/// on large output and nothing shared between concurrently running sets).
+/// Runs a program to completion in `directory` with its output kept in files there (`LABEL.stdout`,
+/// `LABEL.stderr`), through TestSupport's `runProgram`.
 func run(_ executable: String, _ arguments: [String], in directory: String, label: String) throws -> Finished {
-    let outPath = directory + "/\(label).stdout", errPath = directory + "/\(label).stderr"
-    guard FileManager.default.createFile(atPath: outPath, contents: nil),
-          FileManager.default.createFile(atPath: errPath, contents: nil),
-          let out = FileHandle(forWritingAtPath: outPath), let err = FileHandle(forWritingAtPath: errPath) else {
-        throw CorpusSetupError("cannot create output files in \(directory)")
-    }
-    let p = Process()
-    if executable.hasPrefix("/") {
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-    } else {
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [executable] + arguments
-    }
-    p.currentDirectoryURL = URL(fileURLWithPath: directory)
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    try out.close()
-    try err.close()
-    let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-    let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-    return Finished(status: p.terminationStatus, stdout: stdout, stderr: stderr)
+    try runProgram(executable, arguments, cwd: directory,
+                   outputFiles: (directory + "/\(label).stdout", directory + "/\(label).stderr"))
 }
 
 /// The machine name (`x86_64`), as `uname -m` prints it.

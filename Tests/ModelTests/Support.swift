@@ -1,12 +1,9 @@
 @testable import ABIModel
 import Foundation
+import TestSupport
 
 /// The checkout's top directory.
-let repoRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-}()
+let repoRoot = repositoryRoot
 
 /// The bad snapshots every tool must refuse (Fixtures/bad/snapshots).
 let badSnapshotDirectory = repoRoot + "/Fixtures/bad/snapshots"

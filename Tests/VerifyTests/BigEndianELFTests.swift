@@ -1,5 +1,6 @@
 import ABIBackends
 import Foundation
+import TestSupport
 import Testing
 
 /// Compiles `source` with clang for `target` (compile only, `-fintegrated-as` so no cross assembler is needed).
@@ -8,12 +9,8 @@ func compileBigEndianObject(_ source: String, target: String) throws -> [UInt8] 
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try source.write(toFile: dir + "/o.c", atomically: true, encoding: .utf8)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["clang", "-target", target, "-fintegrated-as", "-ffreestanding", "-c", "-o", dir + "/o.o", dir + "/o.c"]
-    try p.run()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+    let r = try runProgram("clang", ["-target", target, "-fintegrated-as", "-ffreestanding", "-c", "-o", dir + "/o.o", dir + "/o.c"])
+    guard r.status == 0 else { throw CocoaError(.fileReadUnknown) }
     return try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/o.o")))
 }
 

@@ -1,5 +1,6 @@
 import ABIBackends
 import Foundation
+import TestSupport
 import Testing
 
 /// Compiles `source` with clang for `target` (compile only) and returns the object's path.
@@ -7,12 +8,8 @@ func compileObject(_ source: String, target: String) throws -> String {
     let dir = NSTemporaryDirectory() + "abigen-elf-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     try source.write(toFile: dir + "/o.c", atomically: true, encoding: .utf8)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["clang", "-target", target, "-ffreestanding", "-c", "-o", dir + "/o.o", dir + "/o.c"]
-    try p.run()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+    let r = try runProgram("clang", ["-target", target, "-ffreestanding", "-c", "-o", dir + "/o.o", dir + "/o.c"])
+    guard r.status == 0 else { throw CocoaError(.fileReadUnknown) }
     return dir + "/o.o"
 }
 

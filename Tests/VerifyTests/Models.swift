@@ -1,14 +1,11 @@
 import ABIModel
 import Foundation
+import TestSupport
 
 /// Paths shared by the verifier tests.
 enum Paths {
     /// The checkout's top directory.
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = repositoryRoot
     /// `Fixtures/verify`, where the test headers live.
     static var fixtures: String { root + "/Fixtures/verify" }
 }

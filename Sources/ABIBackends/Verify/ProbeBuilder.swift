@@ -112,12 +112,17 @@ public enum ProbeBuilder {
         }
     }
 
+    /// One translation unit's headers and the records and constants (indexes into the snapshot) it checks.
+    typealias Unit = (headers: [String], records: [Int], constants: [Int])
+
     /// Which records and constants each translation unit checks: each goes to the first unit that includes
     /// its header (the frontend labels declarations with the selected header that brought them in), else the first.
-    static func assignment(_ snapshot: ABISnapshot) -> [(headers: [String], records: [Int], constants: [Int])] {
+    static func assignment(_ snapshot: ABISnapshot) -> [Unit] {
         let units = snapshot.translationUnits
         var result = units.map { (headers: $0, records: [Int](), constants: [Int]()) }
-        func unit(for header: String) -> Int { units.firstIndex { $0.contains(header) } ?? 0 }
+        var firstUnit: [String: Int] = [:]
+        for (i, unit) in units.enumerated() { for h in unit where firstUnit[h] == nil { firstUnit[h] = i } }
+        func unit(for header: String) -> Int { firstUnit[header] ?? 0 }
         for (i, r) in snapshot.records.enumerated() { result[unit(for: r.header)].records.append(i) }
         for (i, c) in snapshot.constants.enumerated() { result[unit(for: c.header)].constants.append(i) }
         return result
@@ -140,7 +145,13 @@ public enum ProbeBuilder {
 
     /// Text safe inside a C comment.
     static func comment(_ s: String) -> String {
-        s.replacingOccurrences(of: "*/", with: "* /").split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Printable ASCII without `*/` (nearly every name) is safe as it is.
+        var previous: UInt8 = 0
+        if s.utf8.allSatisfy({ byte in
+            defer { previous = byte }
+            return byte >= 0x20 && byte < 0x7F && !(previous == UInt8(ascii: "*") && byte == UInt8(ascii: "/"))
+        }) { return s }
+        return s.replacingOccurrences(of: "*/", with: "* /").split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// Builds one translation unit.
