@@ -141,6 +141,7 @@ def main():
 
     work = tempfile.mkdtemp(prefix="abigen-bench-")
     rows = []
+    start_load = os.getloadavg()[0]
     bare = build_bare_parse(work)
     flags = clang_flags()
     floor = {}   # the yardsticks' rows, by work
@@ -216,6 +217,9 @@ def main():
         recs = len(json.loads(r.stdout)["records"]) if r.returncode == 0 else 0
         scale.append((n, recs, t))
 
+    # On a shared machine every time is inflated by the others' load; the ratios within one run count.
+    print(f"Load average (1 min) at the start {start_load:.1f}, at the end {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores.")
+    print()
     print("| what | median wall time | peak memory |")
     print("|---|---:|---:|")
     for label, t, m in rows:
