@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "VerifyTests", dependencies: ["ABIModel", "ABIBackends", "TestSupport"]),
         .testTarget(name: "DiffTests", dependencies: ["ABIModel", "ABIBackends"]),
         .testTarget(name: "ReportTests", dependencies: ["ABIModel", "ABIBackends"]),
-        .testTarget(name: "IoUringTests", dependencies: ["IoUring", "CIoUringSys"]),
+        .testTarget(name: "IoUringTests", dependencies: ["IoUring", "CIoUringSys", "TestSupport"]),
         // Header sets from /usr/include generated and verified on four targets (issue 11's corpus).
         .testTarget(
             name: "CorpusTests",

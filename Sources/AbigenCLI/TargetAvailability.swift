@@ -27,25 +27,17 @@ struct TargetAvailability: Sendable {
         return targets.map { t in
             var isDir: ObjCBool = false
             let headers = fm.fileExists(atPath: t.includeDirectory + "/linux", isDirectory: &isDir) && isDir.boolValue
-            let gcc = Verifier.executablePath(t.isHost ? "gcc" : t.gccCommand) != nil
+            let gcc = ProcessRunner.executablePath(t.isHost ? "gcc" : t.gccCommand) != nil
             return TargetAvailability(target: t, hasHeaders: headers, hasClang: backends.contains(t.clangBackend), hasGCC: gcc)
         }
     }
 
     /// The backend names `clang -print-targets` lists; empty when clang is missing.
     static func clangBackends() -> Set<String> {
-        guard let clang = Verifier.executablePath("clang") else { return [] }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: clang)
-        p.arguments = ["-print-targets"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return [] }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        guard let clang = ProcessRunner.executablePath("clang"),
+              let r = try? ProcessRunner.run(clang, ["-print-targets"], includeStandardError: false) else { return [] }
         var names = Set<String>()
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in r.output.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             if parts.count >= 2, parts[1] == "-" { names.insert(String(parts[0])) }
         }

@@ -10,12 +10,14 @@ struct Verify: ParsableCommand {
         abstract: "Prove every size, offset and constant against the C compiler (exit 0 agree, 1 disagree, 2 cannot run).",
         discussion: """
         Parses the headers as `abigen` does (or reads --snapshot FILE, written
-        earlier, without re-parsing it) and writes one C probe recording sizeof,
-        _Alignof, offsetof, member sizes, bitfield positions, signedness and the
-        value of every constant as data in an object file. The probe is compiled
-        in one compiler invocation and the numbers are read back from the
-        object: nothing is run, so --target works for any architecture clang
-        knows. Prints a summary line, then one line per disagreement: record,
+        earlier, without re-parsing it) and writes a C probe per translation
+        unit recording sizeof, _Alignof, offsetof, member sizes, bitfield
+        positions, signedness and the value of every constant as data in an
+        object file. The probes are compiled by one compiler invocation per
+        processor and the numbers are read back from the objects: nothing is
+        run, so --target works for any architecture clang knows. A snapshot
+        records its source: without header options, --snapshot compiles
+        exactly what it was made from. Prints a summary line, then one line per disagreement: record,
         field, what the snapshot says, what the compiler says.
 
         Examples:

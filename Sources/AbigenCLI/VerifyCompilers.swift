@@ -19,7 +19,7 @@ extension Verify {
         var commands: [String] = []
         for name in names {
             let (command, package) = Self.compilerCommand(name, target: target)
-            guard Verifier.executablePath(command) != nil else {
+            guard ProcessRunner.executablePath(command) != nil else {
                 throw ToolError("abigen: verify: --compilers \(name): \(command) is not installed (Debian package \(package))")
             }
             commands.append(command)

@@ -1,5 +1,6 @@
 import Foundation
 import IoUring
+import TestSupport
 import Testing
 
 /// `IoUringABI.selfCheck`: the library's generated layouts against BTF the kernel (or clang) wrote.
@@ -63,12 +64,8 @@ import Testing
         let header = dir.appendingPathComponent("cqe.c")
         try Data(source.utf8).write(to: header)
         let object = dir.appendingPathComponent("cqe.o")
-        let clang = Process()
-        clang.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        clang.arguments = ["clang", "-g", "-target", "bpf", "-c", header.path, "-o", object.path]
-        try clang.run()
-        clang.waitUntilExit()
-        try #require(clang.terminationStatus == 0, "clang -target bpf must build the crafted object")
+        let clang = try runProgram("/usr/bin/env", ["clang", "-g", "-target", "bpf", "-c", header.path, "-o", object.path])
+        try #require(clang.status == 0, "clang -target bpf must build the crafted object: \(clang.stderr)")
         let cqe = try #require(IoUringABI.checkedLayouts.first { $0.name == "io_uring_cqe" })
         let result = IoUringABI.selfCheck(btfPath: object.path, layouts: [cqe])
         guard case .differences(let found) = result else {
