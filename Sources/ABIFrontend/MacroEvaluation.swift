@@ -16,9 +16,9 @@ extension Frontend {
                 // address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
                 source += "static __auto_type __abigen_macro_\(i) = (\(c.name)); _Static_assert((\(c.name)) == (\(c.name)), \"\");\n"
             }
-            let clangValues = try evaluate(source, arguments: args, firstLine: firstLine, count: candidates.count, headers: headers)
+            let clangValues = try evaluate(source, arguments: args + macroUnitArguments, firstLine: firstLine, count: candidates.count, headers: headers)
             options.diagnostics?.phase("parse macro unit")
-            let gccValues = try evaluate(source, arguments: args.filter { $0 != "-w" } + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
+            let gccValues = try evaluate(source, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
             options.diagnostics?.phase("parse macro unit as gcc")
@@ -65,6 +65,11 @@ extension Frontend {
             }
         }
     }
+
+    /// Arguments of both macro units: no typo correction. For each macro naming an undeclared identifier clang
+    /// searched every identifier of the unit for a near spelling (about 1 ms each); such a macro is skipped either
+    /// way, its reason now without clang's guess at the spelling (which depended on the other headers of the unit).
+    static let macroUnitArguments = ["-fno-spell-checking"]
 
     /// What evaluating one macro gave.
     enum MacroOutcome {
