@@ -16,9 +16,11 @@ extension Frontend {
                 // address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
                 source += "static __auto_type __abigen_macro_\(i) = (\(c.name)); _Static_assert((\(c.name)) == (\(c.name)), \"\");\n"
             }
-            let clangValues = try evaluate(source, arguments: args, firstLine: firstLine, count: candidates.count, headers: headers)
+            let clangValues = try evaluate(source, arguments: args + macroUnitArguments, firstLine: firstLine, count: candidates.count, headers: headers)
             options.diagnostics?.phase("parse macro unit")
-            let gccValues = try evaluate(source, arguments: args.filter { $0 != "-w" } + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
+            // Parsed as gcc only when the headers could tell the two apart; otherwise it would give the same.
+            let gccValues = CompilerIdentity.cannotDiffer(files: clangValues.files, arguments: args) ? clangValues
+                : try evaluate(source, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
             options.diagnostics?.phase("parse macro unit as gcc")
@@ -66,15 +68,20 @@ extension Frontend {
         }
     }
 
+    /// Arguments of both macro units: no typo correction. For each macro naming an undeclared identifier clang
+    /// searched every identifier of the unit for a near spelling (about 1 ms each); such a macro is skipped either
+    /// way, its reason now without clang's guess at the spelling (which depended on the other headers of the unit).
+    static let macroUnitArguments = ["-fno-spell-checking"]
+
     /// What evaluating one macro gave.
     enum MacroOutcome {
         case value(IntegerValue, type: String, info: (size: Int, signed: Bool))
         case skipped(String)
     }
 
-    /// Parses the macro unit and evaluates `__abigen_macro_0 ..< count`.
+    /// Parses the macro unit and evaluates `__abigen_macro_0 ..< count`; also returns the files the unit included.
     static func evaluate(_ source: String, arguments: [String], firstLine: Int, count: Int,
-                         headers: [(label: String, path: String)]) throws -> (outcomes: [MacroOutcome], headerErrors: Bool) {
+                         headers: [(label: String, path: String)]) throws -> (outcomes: [MacroOutcome], headerErrors: Bool, files: [String]) {
         let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
         var errorsByLine: [Int: String] = [:]
         var headerErrors = false
@@ -101,6 +108,6 @@ extension Frontend {
             guard let v = var_.evaluateInteger() else { return .skipped("clang cannot evaluate it as an integer constant") }
             return .value(info.signed ? .signed(v.value) : .unsigned(v.unsigned), type: type.spelling, info: info)
         }
-        return (outcomes, headerErrors)
+        return (outcomes, headerErrors, etu.includedFiles)
     }
 }

@@ -110,6 +110,19 @@ final class TranslationUnit {
         return box.map
     }
 
+    /// Every file the unit included (not the main file), in the order clang lists them.
+    var includedFiles: [String] {
+        final class Box { var names: [String] = [] }
+        let box = Box()
+        withExtendedLifetime(box) {
+            clang_getInclusions(tu, { file, _, depth, data in
+                guard let data, depth >= 1 else { return }
+                Unmanaged<Box>.fromOpaque(data).takeUnretainedValue().names.append(take(clang_getFileName(file)))
+            }, Unmanaged.passUnretained(box).toOpaque())
+        }
+        return box.names
+    }
+
     /// Token spellings within a cursor's extent.
     func tokens(of cursor: Cursor) -> [String] {
         var toks: UnsafeMutablePointer<CXToken>?
