@@ -7,12 +7,21 @@ import Testing
 /// constant the snapshot states, compiled by `clang -target TRIPLE -fsyntax-only`. Each failing
 /// assertion names what it checked, so a wrong number cannot pass silently.
 enum StaticAssertProbe {
-    static func source(_ s: ABISnapshot, unit: [String]? = nil) -> String {
+    static func source(_ s: ABISnapshot, unit: [String]? = nil, compilerMacros: Set<String> = []) -> String {
         let unit = unit ?? s.allHeaders
         let own = Set(unit)
-        // Plain C, independent of the verifier's probe: no `#undef` of member-name macros (a header that names a
-        // member by a macro makes this probe fail to compile, loudly; VerifyTests covers such headers).
+        // Plain C, independent of the verifier's probe and of abigen's macro list: a member whose name a header
+        // also defines as a macro (phonet.h) is reached after `#undef`-ing the names the compiler itself reports
+        // (`clang -E -dM` of the same includes).
         var c = unit.map { "#include <\($0)>" }.joined(separator: "\n") + "\n#include <stddef.h>\n"
+        var undefined: Set<String> = []
+        for r in s.records where own.contains(r.header) {
+            for f in r.fields {
+                for part in f.name.split(separator: ".").map(String.init) where compilerMacros.contains(part) && undefined.insert(part).inserted {
+                    c += "#undef \(part)\n"
+                }
+            }
+        }
         var n = 0
         func check(_ expr: String, _ what: String) {
             n += 1
@@ -41,12 +50,23 @@ enum StaticAssertProbe {
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var files: [String] = []
-        for (i, unit) in s.translationUnits.enumerated() {
-            try source(s, unit: unit).write(toFile: dir + "/probe\(i).c", atomically: true, encoding: .utf8)
-            files.append(dir + "/probe\(i).c")
-        }
         var args = ["-fsyntax-only", "-std=gnu11", "-ferror-limit=0", "-w"]
         if let target { args += ["-target", target] }
+        for (i, unit) in s.translationUnits.enumerated() {
+            // The compiler's own macro list for these includes.
+            let includes = dir + "/macros\(i).c"
+            try (unit.map { "#include <\($0)>\n" }.joined()).write(toFile: includes, atomically: true, encoding: .utf8)
+            var dumpArgs = ["-E", "-dM", "-std=gnu11", "-w"]
+            if let target { dumpArgs += ["-target", target] }
+            let dump = try runProcess("clang", dumpArgs + includeDirectories.flatMap { ["-I", $0] } + [includes])
+            let macros = Set(dump.stdout.split(separator: "\n").compactMap { line -> String? in
+                let words = line.split(separator: " ", maxSplits: 2)
+                guard words.count >= 2, words[0] == "#define" else { return nil }
+                return String(words[1].prefix { $0 != "(" })
+            })
+            try source(s, unit: unit, compilerMacros: macros).write(toFile: dir + "/probe\(i).c", atomically: true, encoding: .utf8)
+            files.append(dir + "/probe\(i).c")
+        }
         let r = try runProcess("clang", args + includeDirectories.flatMap { ["-I", $0] } + files)
         let failed = r.stderr.split(separator: "\n").filter { $0.contains("static assertion failed") || $0.contains("static_assert failed") }.map(String.init)
         if r.status != 0 && failed.isEmpty {
