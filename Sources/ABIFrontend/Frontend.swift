@@ -46,7 +46,10 @@ public enum Frontend {
                                    records: records, constants: reader.constants,
                                    skippedMacros: reader.skipped, unsupported: reader.unsupported)
         if groups.count > 1 { snapshot.headerGroups = groups }
-        snapshot.source = .headers(options.source)
+        var recorded = options.source
+        recorded.selection = HeaderSource.Selection(records: options.recordFilters, macroPrefixes: options.macroPrefixes,
+                                                    skipBrokenHeaders: options.skipBrokenHeaders)
+        snapshot.source = .headers(recorded)
         snapshot.normalize()
         return snapshot
     }

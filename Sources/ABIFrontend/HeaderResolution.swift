@@ -60,9 +60,3 @@ extension Frontend {
     }
 }
 
-/// Resolves symlinks and `..` so files can be compared.
-func realPath(_ path: String) -> String {
-    guard let r = realpath(path, nil) else { return path }
-    defer { free(r) }
-    return String(cString: r)
-}

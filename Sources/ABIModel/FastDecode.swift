@@ -160,10 +160,18 @@ extension ABISnapshot {
                     tree = HeaderSource.KernelTree(path: try e.string("path"), version: try e.optional("version")?.asString("version"))
                 } catch let f as JSONFailure { throw f.under("kernelTree") }
             }
+            var selection: HeaderSource.Selection?
+            if let v = o.optional("selection") {
+                do {
+                    let e = try JSONObject(v, "")
+                    selection = HeaderSource.Selection(records: try e.strings("records"), macroPrefixes: try e.optionalStrings("macroPrefixes"),
+                                                       skipBrokenHeaders: try e.bool("skipBrokenHeaders"))
+                } catch let f as JSONFailure { throw f.under("selection") }
+            }
             return .headers(HeaderSource(includeDirectories: dirs, headers: try o.strings("headers"),
                                          preludeHeaders: try o.strings("preludeHeaders"),
                                          target: try o.optional("target")?.asString("target"),
-                                         extraArguments: try o.strings("arguments"), kernelTree: tree))
+                                         extraArguments: try o.strings("arguments"), kernelTree: tree, selection: selection))
         case let other:
             throw schemaError("kind", "expected headers or btf, found \(other.debugDescription)")
         }

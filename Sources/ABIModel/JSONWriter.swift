@@ -244,6 +244,14 @@ extension JSONWriter {
                 }
                 w.key("kind", first: &f); w.string("headers")
                 w.key("preludeHeaders", first: &f); w.array(h.preludeHeaders) { $0.string($1) }
+                if let sel = h.selection {
+                    w.key("selection", first: &f); w.object { w in
+                        var f = true
+                        if let m = sel.macroPrefixes { w.key("macroPrefixes", first: &f); w.array(m) { $0.string($1) } }
+                        w.key("records", first: &f); w.array(sel.records) { $0.string($1) }
+                        w.key("skipBrokenHeaders", first: &f); w.bool(sel.skipBrokenHeaders)
+                    }
+                }
                 if let t = h.target { w.key("target", first: &f); w.string(t) }
             }
         }

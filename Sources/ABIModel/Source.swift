@@ -62,17 +62,68 @@ public struct HeaderSource: Sendable, Equatable {
     public var target: String?
     /// Extra compiler arguments (`--clang-arg`), after the include directories.
     public var extraArguments: [String]
-    /// The kernel tree, when the headers come from one.
+    /// The kernel tree, when the headers come from one (`running`: the running kernel's BTF for `struct io_uring_cmd`).
     public var kernelTree: KernelTree?
+    /// What was kept (nil in snapshots written before it was recorded).
+    public var selection: Selection?
 
     public init(includeDirectories: [Directory], headers: [String], preludeHeaders: [String] = [], target: String? = nil,
-                extraArguments: [String] = [], kernelTree: KernelTree? = nil) {
+                extraArguments: [String] = [], kernelTree: KernelTree? = nil, selection: Selection? = nil) {
+        self.selection = selection
         self.includeDirectories = includeDirectories
         self.headers = headers
         self.preludeHeaders = preludeHeaders
         self.target = target
         self.extraArguments = extraArguments
         self.kernelTree = kernelTree
+    }
+
+    /// What was kept of what was read (`--record`, `--macro-prefix`/`--all-macros`/`--preset`,
+    /// `--skip-broken-headers`), so `check --baseline` re-reads exactly the same selection.
+    public struct Selection: Codable, Sendable, Equatable {
+        /// Record name globs; empty: every record of the selected headers.
+        public var records: [String]
+        /// Macro name prefixes evaluated; nil: every object-like macro.
+        public var macroPrefixes: [String]?
+        /// Headers that do not compile together were parsed apart (and skipped when they fail alone).
+        public var skipBrokenHeaders: Bool
+        public init(records: [String] = [], macroPrefixes: [String]?, skipBrokenHeaders: Bool = false) {
+            self.records = records
+            self.macroPrefixes = macroPrefixes
+            self.skipBrokenHeaders = skipBrokenHeaders
+        }
+    }
+
+    /// The arguments a recorded source may hand to a compiler when abigen replays it (`verify --snapshot`,
+    /// `check --baseline` without header options): definitions (`-D`, `-U`), include directories (`-I`), the
+    /// language standard (`-std=`) and machine options (`-m…`). Anything else (`-fplugin=`, `-o`, `-MF`, `@file`,
+    /// `-include`, `-B`, `-Wl,`) could run code, write files or read them, so a snapshot naming it is not
+    /// replayed; the user gives such arguments with `--clang-arg`, where they are the user's own.
+    public static func isReplayable(_ argument: String) -> Bool {
+        func word(_ s: Substring) -> Bool {
+            !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_=.,-+".contains($0)) }
+        }
+        for prefix in ["-D", "-U"] where argument.hasPrefix(prefix) {
+            let rest = argument.dropFirst(2)
+            return !rest.isEmpty && rest.unicodeScalars.allSatisfy { !SnapshotText.isForbidden($0) } && !rest.hasPrefix("-")
+        }
+        if argument.hasPrefix("-I") { let rest = argument.dropFirst(2); return !rest.isEmpty && !rest.hasPrefix("-") }
+        if argument.hasPrefix("-std=") { return word(argument.dropFirst(5)) }
+        if argument.hasPrefix("-m") { return word(argument.dropFirst(2)) }
+        return false
+    }
+
+    /// Why this recorded source cannot be replayed (nil when it can): an argument outside ``isReplayable(_:)``,
+    /// a header that is absolute or climbs with `..`, or no header at all.
+    public var replayRefusal: String? {
+        if let bad = extraArguments.first(where: { !Self.isReplayable($0) }) {
+            return "its recorded compiler argument \(SnapshotText.shown(bad).debugDescription) is not one abigen replays (only -DNAME, -UNAME, -IDIR, -std=, -m…); give the header options yourself (e.g. --clang-arg)"
+        }
+        if let bad = (headers + preludeHeaders).first(where: { SnapshotText.headerProblem($0) != nil }) {
+            return "its recorded header \(SnapshotText.shown(bad).debugDescription) \(SnapshotText.headerProblem(bad) ?? "")"
+        }
+        if headers.isEmpty { return "it records no header" }
+        return nil
     }
 
     /// The include directories as paths, in order, `Headers/`-relative ones resolved against `builtin`

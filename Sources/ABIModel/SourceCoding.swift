@@ -26,7 +26,7 @@ extension ABISource: Codable {
 }
 
 extension HeaderSource: Codable {
-    enum Keys: String, CodingKey { case includeDirectories, headers, preludeHeaders, target, arguments, kernelTree }
+    enum Keys: String, CodingKey { case includeDirectories, headers, preludeHeaders, target, arguments, kernelTree, selection }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -35,7 +35,8 @@ extension HeaderSource: Codable {
                   preludeHeaders: try c.decode([String].self, forKey: .preludeHeaders),
                   target: try c.decodeIfPresent(String.self, forKey: .target),
                   extraArguments: try c.decode([String].self, forKey: .arguments),
-                  kernelTree: try c.decodeIfPresent(KernelTree.self, forKey: .kernelTree))
+                  kernelTree: try c.decodeIfPresent(KernelTree.self, forKey: .kernelTree),
+                  selection: try c.decodeIfPresent(Selection.self, forKey: .selection))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -46,5 +47,6 @@ extension HeaderSource: Codable {
         try c.encodeIfPresent(target, forKey: .target)
         try c.encode(extraArguments, forKey: .arguments)
         try c.encodeIfPresent(kernelTree, forKey: .kernelTree)
+        try c.encodeIfPresent(selection, forKey: .selection)
     }
 }

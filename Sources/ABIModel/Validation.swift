@@ -106,11 +106,17 @@ struct SnapshotValidator {
             for x in h.headers { try text(x, "source: header " + Self.q(x)); if x.isEmpty { throw fail("source: a header is empty") } }
             for x in h.preludeHeaders { try header(x, "source: prelude header") }
             for a in h.extraArguments { try text(a, "source: argument " + Self.q(a)) }
+            if let sel = h.selection {
+                for g in sel.records { try text(g, "source: record filter " + Self.q(g)) }
+                for m in sel.macroPrefixes ?? [] { try text(m, "source: macro prefix " + Self.q(m)) }
+            }
             if let t = h.target, !SnapshotText.isTriple(t) { throw fail("source: target \(Self.q(t)) is not a target triple") }
             if let k = h.kernelTree {
                 try text(k.path, "source: kernel tree " + Self.q(k.path))
                 if k.path.isEmpty { throw fail("source: the kernel tree path is empty") }
-                if let v = k.version { try text(v, "source: kernel tree version") }
+                if let v = k.version, v.isEmpty || !v.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+                    throw fail("source: kernel tree version \(Self.q(v)) is not VERSION.PATCHLEVEL.SUBLEVEL")
+                }
             }
         }
     }

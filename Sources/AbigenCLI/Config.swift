@@ -120,7 +120,7 @@ extension AbigenConfig {
     static func refuseSharedOutputs(_ paths: [String], file: String) throws {
         var seen: [String: Int] = [:]
         for (i, p) in paths.enumerated() {
-            let key = BuiltinHeaders.realPathOf((p as NSString).standardizingPath)
+            let key = realPath((p as NSString).standardizingPath)
             if let j = seen[key] { throw ToolError("abigen: \(file): outputs[\(j)] and outputs[\(i)] both write \(p)") }
             seen[key] = i
         }

@@ -1,3 +1,4 @@
+import ABIModel
 import ArgumentParser
 import Foundation
 
@@ -46,7 +47,7 @@ public enum BuiltinHeaders {
         let fm = FileManager.default
         var candidates: [String] = []
         if let env = ProcessInfo.processInfo.environment["ABIGEN_HEADERS"], !env.isEmpty { candidates.append(env) }
-        var dir = (CommandLine.arguments.first.map { realPathOf($0) } ?? "") as NSString
+        var dir = (CommandLine.arguments.first.map { realPath($0) } ?? "") as NSString
         for _ in 0..<6 {
             dir = dir.deletingLastPathComponent as NSString
             candidates.append(dir.appendingPathComponent("Headers"))
@@ -54,13 +55,7 @@ public enum BuiltinHeaders {
         }
         let source = (#filePath as NSString).deletingLastPathComponent as NSString   // Sources/AbigenCLI
         candidates.append(((source.deletingLastPathComponent as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Headers"))
-        for c in candidates where fm.fileExists(atPath: c + "/abigen/io_uring_cmd.h") { return realPathOf(c) }
+        for c in candidates where fm.fileExists(atPath: c + "/abigen/io_uring_cmd.h") { return realPath(c) }
         throw ToolError("abigen: cannot find abigen's Headers/ directory (looked in \(candidates.joined(separator: ", "))); set ABIGEN_HEADERS")
-    }
-
-    static func realPathOf(_ p: String) -> String {
-        guard let r = realpath(p, nil) else { return p }
-        defer { free(r) }
-        return String(cString: r)
     }
 }

@@ -239,14 +239,16 @@ struct JSONDifferentialTests {
         s.source = .headers(HeaderSource(
             includeDirectories: HeaderSource.Role.allCases.map { HeaderSource.Directory(path: $0 == .builtin ? "." : $0 == .standIn ? "kernel" : "/d/\($0.rawValue) \"q\"", role: $0) },
             headers: ["linux/io_uring.h", "linux/time_types.h"], preludeHeaders: ["linux/types.h"], target: "aarch64-linux-gnu",
-            extraArguments: ["-DX=\"1\"", "-I/a/b"], kernelTree: HeaderSource.KernelTree(path: "/src/linux-6.12", version: "6.12.57")))
+            extraArguments: ["-DX=\"1\"", "-I/a/b"], kernelTree: HeaderSource.KernelTree(path: "/src/linux-6.12", version: "6.12.57"),
+            selection: HeaderSource.Selection(records: ["io_*"], macroPrefixes: ["IORING_"], skipBrokenHeaders: true)))
         return s
     }
 
     @Test("the recorded source round-trips in both kinds and without its optional keys; a version 1 snapshot reads with no source")
     func sourceKinds() throws {
         var sources: [ABISource] = [.btf(BTFSource(path: "/sys/kernel/btf/vmlinux")),
-                                    .headers(HeaderSource(includeDirectories: [], headers: ["a.h"]))]
+                                    .headers(HeaderSource(includeDirectories: [], headers: ["a.h"])),
+                                    .headers(HeaderSource(includeDirectories: [], headers: ["a.h"], selection: .init(macroPrefixes: nil)))]
         if let everything = Self.everything.source { sources.append(everything) }
         for source in sources {
             var s = Sample.valid
@@ -266,9 +268,28 @@ struct JSONDifferentialTests {
         #expect(throws: SnapshotError.self) { try ABISnapshot.decode(try bad.jsonData(), path: "b") }
         bad.source = .headers(HeaderSource(includeDirectories: [], headers: ["a.h"], target: "-x86_64"))
         #expect(throws: SnapshotError.self) { try ABISnapshot.decode(try bad.jsonData(), path: "b") }
+        bad.source = .headers(HeaderSource(includeDirectories: [], headers: ["a.h"], kernelTree: .init(path: "/k", version: "6.1; rm -rf")))
+        #expect(throws: SnapshotError.self) { try ABISnapshot.decode(try bad.jsonData(), path: "b") }
         let unknownKind = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
             .replacingOccurrences(of: "\"target\" :", with: "\"source\" : { \"kind\" : \"floppy\" },\n  \"target\" :")
         #expect(throws: SnapshotError.self) { try ABISnapshot.decode(Data(unknownKind.utf8), path: "k") }
+    }
+
+    @Test("a recorded source replays only definitions, include directories, -std= and -m… (an outside review ran -fplugin= and -MF from a snapshot)")
+    func replayableArguments() {
+        for ok in ["-DX", "-DX=1", "-D__KERNEL__", "-UFOO", "-I/usr/include/x", "-std=gnu11", "-m32", "-mabi=lp64"] {
+            #expect(HeaderSource.isReplayable(ok), "\(ok)")
+        }
+        for bad in ["-fplugin=/tmp/x.so", "-o", "/tmp/x.o", "-MD", "-MF", "-MT", "@/etc/passwd", "-include", "-B/tmp/evil", "-Wl,-rpath",
+                    "-Xclang", "-I", "-D", "-I-", "-D-fplugin", "-mx;y", "-std=", "--sysroot=/"] {
+            #expect(!HeaderSource.isReplayable(bad), "\(bad)")
+        }
+        let hostile = HeaderSource(includeDirectories: [], headers: ["a.h"], extraArguments: ["-DX", "-fplugin=/tmp/e.so"])
+        #expect(hostile.replayRefusal?.contains("-fplugin=/tmp/e.so") == true)
+        #expect(HeaderSource(includeDirectories: [], headers: ["/etc/passwd"]).replayRefusal != nil)
+        #expect(HeaderSource(includeDirectories: [], headers: ["linux/../../etc/passwd"]).replayRefusal != nil)
+        #expect(HeaderSource(includeDirectories: [], headers: []).replayRefusal != nil)
+        #expect(HeaderSource(includeDirectories: [], headers: ["linux/io_uring.h"], extraArguments: ["-DX=1"]).replayRefusal == nil)
     }
 
     @Test("round trip: every optional field set, written and read back equal through both readers and both writers")
@@ -280,7 +301,8 @@ struct JSONDifferentialTests {
         let text = String(decoding: data, as: UTF8.self)
         for key in ["preludeHeaders", "headerGroups", "bitOffset", "bitWidth", "anonymousPath", "arrayDimensions", "flexibleArray",
                     "\"record\"", "\"signed\" : true", "enumName", "enumType", "definition", "\"packed\" : true", "\"alignmentInferred\" : true",
-                    "\"kernelTree\"", "\"version\" : \"6.12.57\"", "\"role\" : \"stand-in\"", "\"arguments\""] {
+                    "\"kernelTree\"", "\"version\" : \"6.12.57\"", "\"role\" : \"stand-in\"", "\"arguments\"",
+                    "\"skipBrokenHeaders\" : true", "\"macroPrefixes\""] {
             #expect(text.contains(key), "\(key) is written")
         }
         #expect(data == (try s.foundationJSONData()))

@@ -9,7 +9,7 @@ import ABIModel
 ///     constant IORING_OP_LAST
 ///     kind anonymous-member-renumbered
 ///
-/// A rule is `key value` pairs; keys: `record`, `member` (or `field`), `constant` (shell globs: `*`, `?`),
+/// A rule is `key value` pairs; keys: `record`, `member` (or `field`), `constant` (shell globs: `*`, `?`, `[…]`),
 /// `kind` (a change kind from ``ABIDiffer/kinds``, or a glob) and `reason` (a quoted note for reviewers).
 /// A change is suppressed when every key of some rule matches it; `record` matches with or without the
 /// `struct `/`union ` prefix. Errors name `file:line` and the problem (unknown key or kind, a key without a
@@ -117,27 +117,13 @@ extension Suppressions.Rule {
         func glob(_ pattern: String?, _ value: String?) -> Bool {
             guard let pattern else { return true }
             guard let value else { return false }
-            return diffGlob(pattern, value)
+            return globMatch(pattern, value)
         }
         if let record {
             guard let r = c.record else { return false }
             let bare = r.hasPrefix("struct ") ? String(r.dropFirst(7)) : r.hasPrefix("union ") ? String(r.dropFirst(6)) : r
-            guard diffGlob(record, r) || diffGlob(record, bare) else { return false }
+            guard globMatch(record, r) || globMatch(record, bare) else { return false }
         }
         return glob(member, c.member) && glob(constant, c.constant) && glob(kind, c.kind)
     }
-}
-
-/// Shell-style glob (`*`, `?`).
-func diffGlob(_ pattern: String, _ text: String) -> Bool {
-    let p = Array(pattern), t = Array(text)
-    var pi = 0, ti = 0, star = -1, mark = 0
-    while ti < t.count {
-        if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) { pi += 1; ti += 1 }
-        else if pi < p.count && p[pi] == "*" { star = pi; mark = ti; pi += 1 }
-        else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-        else { return false }
-    }
-    while pi < p.count && p[pi] == "*" { pi += 1 }
-    return pi == p.count
 }
