@@ -187,6 +187,13 @@ def main():
         rows.append(row(f"uapi ({len(together)} headers that compile together, one unit): bare libclang parse",
                         shlex.join([bare, *flags, "--", *together]), runs))
         floor["uapi"] = rows[-1]
+    # The fast JSON reader and writer against Foundation's (ABIGEN_JSON_REFERENCE=1): same bytes, read and rewritten.
+    rows.append(row("uapi snapshot read + written: abigen's JSON reader and writer",
+                    f"{ABIGEN} --snapshot {snap} --format json -o /dev/null", runs))
+    json_fast = rows[-1]
+    rows.append(row("uapi snapshot read + written: Foundation's JSONDecoder and JSONEncoder",
+                    f"env ABIGEN_JSON_REFERENCE=1 {ABIGEN} --snapshot {snap} --format json -o /dev/null", runs))
+    json_reference = rows[-1]
     rows.append(row("uapi: abigen verify", f"{ABIGEN} verify --headers /usr/include --header 'linux/*.h' --preset none", runs))
     rows.append(row("uapi: abigen verify --snapshot", f"{ABIGEN} verify --snapshot {snap} --headers /usr/include", runs))
     verify_snap = rows[-1]
@@ -233,6 +240,8 @@ def main():
     uapi_bg = [t for label, t, _ in rows if "bindgen generate" in label and label.startswith("uapi") and t][0]
     print()
     print(f"abigen generate is {io_ratio:.1f}x faster than bindgen on io_uring and {uapi_bg / uapi_gen:.1f}x on the uapi set.")
+    if json_fast[1] and json_reference[1]:
+        print(f"The fast JSON reader and writer take {json_fast[1] / json_reference[1]:.2f}x Foundation's time on the uapi snapshot.")
     print()
     print("| work (issue 16) | abigen | yardstick | ratio | goal |")
     print("|---|---:|---:|---:|---|")
