@@ -162,4 +162,85 @@ func setSource(_ object: inout [String: Any], _ key: String, _ value: Any) {
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(path) && r.stderr.contains("/sys/kernel/btf/vmlinux"), "\(r.stderr)")
     }
+
+    /// Item 10: diff --format json and markdown dropped the "not compared" caveats the text format prints.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux")))
+    func diffJSONAndMarkdownSayWhatWasNotCompared() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/s.json"
+        let g = try runAbigen(["--format", "json", "-o", path])
+        try #require(g.status == 0, "\(g.stderr)")
+        let text = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux"])
+        let notes = text.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("BTF has no macros") || $0.contains("(not compared)") }
+        try #require(!notes.isEmpty, "\(text.stdout.suffix(400))")
+        let json = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux", "--format", "json"])
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(report?["notCompared"] as? [String] == notes, "\(String(describing: report?["notCompared"]))")
+        let md = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux", "--format", "markdown"])
+        #expect(md.stdout.contains("\n## Not compared\n\n- BTF has no macros"), "\(md.stdout.suffix(400))")
+        #expect(md.stdout.split(separator: "\n").filter { $0.hasPrefix("- ") }.count >= notes.count)
+    }
+
+    /// Item 11: options that cannot apply to the format were silently accepted by generate; the preset's own
+    /// extension of io_uring_sqe (not typed) still does not count.
+    @Test(arguments: [["--extend", "io_uring_sqe=128", "--format", "json"], ["--extend", "io_uring_sqe=128"],
+                      ["--access", "internal", "--format", "markdown"], ["--access", "public", "--format", "json"],
+                      ["--no-support-types", "--format", "svg"], ["--no-support-types", "--format", "json"]])
+    func optionsThatCannotApplyAreRefused(_ arguments: [String]) throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/out"
+        let r = try runAbigen(arguments + ["-o", out])
+        #expect(r.status == 2, "\(arguments)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(arguments[0]), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// Item 11, the other side: every format still runs with its defaults (the preset's extend included).
+    @Test func defaultsOfEveryFormatStillRun() throws {
+        for format in ["swift", "json", "markdown", "svg"] {
+            let r = try runAbigen(["--format", format])
+            #expect(r.status == 0, "\(format): \(r.stderr)")
+        }
+    }
+
+    /// Item 12: config messages leaked decoder internals, doubled the prefix, treated "running" as a path and
+    /// said "wrote -" for standard output.
+    @Test(arguments: [
+        (#"{"outputs":[{}]}"#, #"missing key "outputs[0].output""#),
+        (#"{"outputs":[[]]}"#, "outputs[0]: expected an object, found an array"),
+        (#"{"outputs":{}}"#, "outputs: expected an array, found an object"),
+        (#"{"outputs":[{"output":3}]}"#, "outputs[0].output: expected a string, found a number"),
+        (#"{"outputs":[{"output":"x.swift","target":"bad triple"}]}"#, #"outputs[0]: --target "bad triple""#),
+    ])
+    func configMessagesArePlain(_ json: String, _ expected: String) throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/abigen.json"
+        try json.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try runAbigen(["config", file])
+        #expect(r.status == 2)
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(r.stderr.hasPrefix("abigen: \(file): \(expected)"), "\(r.stderr)")
+        #expect(!r.stderr.dropFirst(8).contains("abigen:"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Index") && !r.stderr.contains("Dictionary<"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.swift"))
+    }
+
+    /// Item 12: `"output": "-"` writes standard output (no file named "-", no "wrote -"), and `"kernelTree": "running"`
+    /// is the keyword, not a directory beside the configuration file.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux")))
+    func configStandardOutputAndRunningKernel() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/abigen.json"
+        try #"{"outputs":[{"output":"-","format":"json","kernelTree":"running"}]}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try runAbigen(["config", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("wrote"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/-"))
+        let snapshot = try ABISnapshot.decode(Data(r.stdout.utf8), path: "stdout")
+        #expect(snapshot.records.contains { $0.name == "io_uring_cmd" && $0.header == "vmlinux" })
+    }
 }
