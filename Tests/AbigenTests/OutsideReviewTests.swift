@@ -243,4 +243,19 @@ func setSource(_ object: inout [String: Any], _ key: String, _ value: Any) {
         let snapshot = try ABISnapshot.decode(Data(r.stdout.utf8), path: "stdout")
         #expect(snapshot.records.contains { $0.name == "io_uring_cmd" && $0.header == "vmlinux" })
     }
+
+    /// Item 4: headers that do not compile together (a wildcard turns --skip-broken-headers on) were re-read together
+    /// by check, which then failed; the recorded selection keeps them apart.
+    @Test func checkReplaysSkipBrokenHeaders() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "struct sb_a { int x; };\nint sb_dup;\n".write(toFile: dir + "/a.h", atomically: true, encoding: .utf8)
+        try "struct sb_b { int y; };\nchar sb_dup;\n".write(toFile: dir + "/b.h", atomically: true, encoding: .utf8)
+        let path = dir + "/sb.json"
+        let g = try runAbigen(["--headers", dir, "--header", "*.h", "--preset", "none", "--format", "json", "-o", path])
+        try #require(g.status == 0, "\(g.stderr)")
+        let r = try runAbigen(["check", "--baseline", path])
+        #expect(r.status == 0, "\(r.stdout.prefix(400))\(r.stderr)")
+        #expect(r.stdout.hasPrefix("ABI changes from \(path) to \(dir): 0 breaking, 0 compatible, 0 notes"), "\(r.stdout.prefix(400))")
+    }
 }
