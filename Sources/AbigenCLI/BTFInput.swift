@@ -135,9 +135,17 @@ enum BTFInput {
         o.kernelTree = nil
         let preset = try options.resolvedPreset()
         if o.headers.isEmpty { o.headers = preset.headers }   // not the built-in declaration of io_uring_cmd
-        var s = try o.snapshot()
+        var s = try addingRunningKernel(to: try o.snapshot(), target: options.target)
+        // Recorded, so `check` reads the running kernel again and `verify --snapshot` refuses it as it refuses the option.
+        if case .headers(var h)? = s.source { h.kernelTree = HeaderSource.KernelTree(path: runningTree); s.source = .headers(h) }
+        return s
+    }
+
+    /// `s` with `struct io_uring_cmd` from the running kernel's BTF instead of its own.
+    static func addingRunningKernel(to snapshot: ABISnapshot, target: String?) throws -> ABISnapshot {
+        var s = snapshot
         let btf = try read(runningKernel, options: BTFOptions(records: ["io_uring_cmd"], constantPrefixes: ["\u{1}none"],
-                                                              target: options.target, header: "vmlinux"))
+                                                              target: target, header: "vmlinux"))
         guard !btf.records.isEmpty else { throw ToolError("abigen: \(runningKernel): the running kernel's BTF has no struct io_uring_cmd") }
         let kept = Set(btf.records.map(\.name))
         s.records.removeAll { kept.contains($0.name) }

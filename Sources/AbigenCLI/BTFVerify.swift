@@ -7,7 +7,7 @@ extension Verify {
     /// `--kernel-tree running` without `--btf`: a record read from BTF has no header a compiler could check.
     func refuseRunningKernelTree() throws {
         guard source.kernelTree == BTFInput.runningTree else { return }
-        throw ToolError("abigen: verify: --kernel-tree running reads struct io_uring_cmd from BTF, which no compiler can check; compare with the kernel instead: abigen verify --headers DIR --btf \(BTFInput.runningKernel)")
+        try HeaderOptions.refuseRunningKernelTree()
     }
 
     /// The snapshot `--snapshot` names, for a compiler to check: a BTF file, or a snapshot read from BTF, has no
@@ -45,6 +45,9 @@ extension Verify {
         let label = snapshot ?? (source.includeDirectories.isEmpty ? "headers" : source.includeDirectories.joined(separator: ":"))
         let compared = restricted.snapshot.records.count
         let enumerators = restricted.snapshot.constants.count
+        if compared == 0 && enumerators == 0 {
+            throw ToolError("abigen: verify: \(label) and \(path) have nothing in common: no record or enumerator of \(label) is described by the BTF, so nothing was compared")
+        }
         var text = "verify \(label) against \(path) (BTF): \(compared) record\(compared == 1 ? "" : "s") and \(enumerators) enumerator\(enumerators == 1 ? "" : "s") compared; "
         text += DiffReport.summary(changes) + "\n"
         text += "alignment read from BTF is inferred (BTF records none): an alignment difference is a note, never breaking\n"

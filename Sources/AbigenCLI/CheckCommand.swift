@@ -39,17 +39,36 @@ struct Check: ParsableCommand {
         let old: ABISnapshot
         if try InputKind.of(baseline) == .btf { var o = source; o.btf = baseline; old = try o.snapshot() }
         else { do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") } }
-        let new = try source.snapshot(against: old)
+        let new = try newSide(old)
         source.diagnostics.phase("check: both sides read")
-        let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil)
+        let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil || recordedBTF(old) != nil)
         try output.report(old: sides.old, new: sides.new, oldLabel: baseline, newLabel: newLabel(old),
                           notes: sides.notes)
     }
 
+    /// The new side: the header options or `--btf` when given; else what the baseline records it was read from
+    /// (a BTF baseline: the same BTF file again, "does the kernel I run on still match").
+    func newSide(_ old: ABISnapshot) throws -> ABISnapshot {
+        guard let btf = recordedBTF(old) else { return try source.snapshot(against: old, path: baseline) }
+        guard FileManager.default.fileExists(atPath: btf) else {
+            throw ToolError("abigen: \(baseline): the recorded BTF file \(btf) does not exist here; pass --btf FILE or --headers DIR")
+        }
+        var options = source
+        options.btf = btf
+        return try options.snapshot()
+    }
+
+    /// The BTF file a BTF baseline was read from, when no option says what to compare it with.
+    func recordedBTF(_ old: ABISnapshot) -> String? {
+        guard source.btf == nil, !source.invocationGiven, source.headers.isEmpty else { return nil }
+        return old.source?.btf?.path
+    }
+
     /// The new side's name in the report: the BTF file, the `--headers` directories, or the baseline's recorded ones.
     func newLabel(_ baseline: ABISnapshot) -> String {
-        if let btf = source.btf { return btf }
-        let recorded = source.recordedSource(of: baseline)?.includeDirectories.filter { $0.role == .user }.map(\.path)
+        if let btf = source.btf ?? recordedBTF(baseline) { return btf }
+        var recorded = source.recordedSource(of: baseline)?.includeDirectories.filter { $0.role == .user }.map(\.path)
+        if baseline.source == nil, !source.invocationGiven, source.headers.isEmpty { recorded = baseline.includeDirectories }
         return (recorded ?? source.includeDirectories).joined(separator: ":")
     }
 }

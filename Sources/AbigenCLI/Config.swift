@@ -51,12 +51,13 @@ public struct AbigenConfig: Codable, Sendable {
         do {
             c = try JSONDecoder().decode(AbigenConfig.self, from: data)
         } catch let DecodingError.keyNotFound(key, ctx) {
-            let place = (ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-            throw ToolError("abigen: \(path): missing key \"\(place)\"")
-        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.dataCorrupted(ctx), let DecodingError.valueNotFound(_, ctx) {
-            let place = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-            let reason = AbigenCommand.oneLine(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription)
-            throw ToolError("abigen: \(path): \(place.isEmpty ? "" : place + ": ")\(reason)")
+            throw ToolError("abigen: \(path): missing key \"\(keyPath(ctx.codingPath + [key]))\"")
+        } catch let DecodingError.typeMismatch(type, ctx), let DecodingError.valueNotFound(type, ctx) {
+            let place = keyPath(ctx.codingPath)
+            throw ToolError("abigen: \(path): \(place.isEmpty ? "" : place + ": ")expected \(jsonKind(type)), found \(foundKind(ctx.debugDescription))")
+        } catch let DecodingError.dataCorrupted(ctx) {
+            let place = keyPath(ctx.codingPath)
+            throw ToolError("abigen: \(path): \(place.isEmpty ? "not valid JSON" : place + ": not a valid value")")
         } catch {
             throw ToolError("abigen: \(path): \(AbigenCommand.oneLine("\(error)"))")
         }
@@ -75,6 +76,36 @@ public struct AbigenConfig: Codable, Sendable {
             if o.output.isEmpty { throw ToolError("abigen: \(place): output is empty") }
         }
         return c
+    }
+
+    /// A decoder's coding path as the file's key path: `outputs[0].output`.
+    static func keyPath(_ keys: [any CodingKey]) -> String {
+        var out = ""
+        for k in keys {
+            if let i = k.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + k.stringValue }
+        }
+        return out
+    }
+
+    /// The JSON kind a Swift type is decoded from, in plain words.
+    static func jsonKind(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary") || name.hasPrefix("AbigenConfig") { return "an object" }
+        if name.hasPrefix("Array") { return "an array" }
+        if name.hasPrefix("String") { return "a string" }
+        if name.hasPrefix("Bool") { return "true or false" }
+        if name.hasPrefix("Int") || name.hasPrefix("Double") { return "a number" }
+        return "a different value"
+    }
+
+    /// What the decoder found instead, in plain words, from its description ("… but found an array instead.").
+    static func foundKind(_ description: String) -> String {
+        let lower = description.lowercased()
+        for (word, kind) in [("null", "null"), ("dictionary", "an object"), ("array", "an array"), ("string", "a string"),
+                             ("number", "a number"), ("bool", "true or false")] {
+            if let r = lower.range(of: "but found "), lower[r.upperBound...].contains(word) { return kind }
+        }
+        return lower.contains("null") ? "null" : "a different value"
     }
 
     /// Rejects keys the configuration format does not have (a misspelt key would otherwise be ignored).
@@ -104,11 +135,11 @@ public struct AbigenConfig: Codable, Sendable {
         source.recordFilters = o.records ?? []
         source.macroPrefixes = o.macroPrefixes ?? []
         source.target = o.target
-        source.kernelTree = o.kernelTree.map(resolve)
+        source.kernelTree = o.kernelTree.map { $0 == BTFInput.runningTree ? $0 : resolve($0) }
         command.source = source
         if let f = o.format, let format = OutputFormat(rawValue: f) { command.format = format }
         if let a = o.access, let access = AccessLevel(rawValue: a) { command.access = access }
-        command.output = resolve(o.output)
+        command.output = o.output == "-" ? "-" : resolve(o.output)
         try command.source.validate()
         try command.validate()
         return command

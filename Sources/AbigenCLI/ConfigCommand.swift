@@ -26,24 +26,30 @@ struct RunConfig: ParsableCommand {
         var commands: [Generate] = []
         for (i, o) in config.outputs.enumerated() {
             do { commands.append(try AbigenConfig.command(for: o, base: base)) } catch {
-                throw ToolError("abigen: \(file): outputs[\(i)]: \(AbigenCommand.oneLine(Generate.message(for: error)))")
+                var message = AbigenCommand.oneLine(Generate.message(for: error))
+                // The command's own messages start with the program's name; the line has it once.
+                for prefix in ["abigen: ", "Error: "] where message.hasPrefix(prefix) { message.removeFirst(prefix.count) }
+                throw ToolError("abigen: \(file): outputs[\(i)]: \(message)")
             }
         }
         try AbigenConfig.refuseSharedOutputs(commands.map { $0.output ?? "-" }, file: file)
         for command in commands { rendered.append((command.output ?? "-", try command.render())) }
-        var staged: [OutputFile.Staged] = []
+        // `-` is standard output: nothing to stage, written in its turn.
+        var staged: [OutputFile.Staged?] = []
         do {
-            for r in rendered { staged.append(try OutputFile.stage(r.data, at: r.path)) }
+            for r in rendered { staged.append(r.path == "-" ? nil : try OutputFile.stage(r.data, at: r.path)) }
         } catch {
-            staged.forEach(OutputFile.discard)
+            staged.compactMap { $0 }.forEach(OutputFile.discard)
             throw error
         }
         for (r, s) in zip(rendered, staged) {
-            do { try OutputFile.commit(r.data, s) } catch {
-                staged.forEach(OutputFile.discard)
+            do {
+                if let s { try OutputFile.commit(r.data, s) } else { try OutputFile.writeStandardOutput(r.data) }
+            } catch {
+                staged.compactMap { $0 }.forEach(OutputFile.discard)
                 throw error
             }
         }
-        for o in config.outputs { AbigenCommand.printError("abigen: wrote \(o.output)") }
+        for o in config.outputs where o.output != "-" { AbigenCommand.printError("abigen: wrote \(o.output)") }
     }
 }

@@ -22,9 +22,9 @@ struct DiffOutputOptions: ParsableArguments, Sendable {
             do { changes = try Suppressions.parse(text, path: path).apply(to: changes) }
             catch let e as Suppressions.ParseError { throw ToolError("abigen: \(e)") }
         }
-        var text = DiffReport.render(changes, format: format, oldLabel: oldLabel, newLabel: newLabel)
-        if format == .markdown { text += LayoutMarkdown.changedRecords(changes, old: old, new: new) }
-        if !notes.isEmpty, format == .text || format == .markdown { text += notes.map { "\n" + $0 }.joined() + "\n" }
+        var text = DiffReport.render(changes, format: format, oldLabel: oldLabel, newLabel: newLabel, notes: notes)
+        if format == .markdown { text += LayoutMarkdown.changedRecords(changes, old: old, new: new) + DiffReport.markdownNotes(notes) }
+        if !notes.isEmpty, format == .text { text += notes.map { "\n" + $0 }.joined() + "\n" }
         try OutputFile.writeStandardOutput(Data(text.utf8))
         let status = failOn.exitStatus(for: changes)
         if status != 0 { throw ExitCode(status) }

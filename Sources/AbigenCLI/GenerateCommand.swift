@@ -34,14 +34,24 @@ struct Generate: ParsableCommand {
     @Flag(help: "Omit the shared ABIField/ABILayout declarations (when another generated file in the module has them).")
     var noSupportTypes = false
 
-    @Option(help: ArgumentHelp("Access level of generated declarations: public or internal.", valueName: "level"))
-    var access: AccessLevel = .public
+    @Option(name: .customLong("access"), help: ArgumentHelp("swift: access level of generated declarations: public (default) or internal.", valueName: "level"))
+    var accessGiven: AccessLevel?
+
+    /// The access level of generated declarations (`--access`, default public).
+    var access: AccessLevel {
+        get { accessGiven ?? .public }
+        set { accessGiven = newValue }
+    }
 
     /// The largest `--extend` size (1 MiB): a byte map is drawn byte by byte.
     static let extendLimit = 1 << 20
 
     func validate() throws {
         _ = try extendedSizes()
+        // Only what the user typed: the io_uring preset's own extension of io_uring_sqe is not an option given.
+        if !extend.isEmpty, format != .svg { throw ToolError("abigen: --extend applies to --format svg only, not \(format.rawValue)") }
+        if accessGiven != nil, format != .swift { throw ToolError("abigen: --access applies to --format swift only, not \(format.rawValue)") }
+        if noSupportTypes, format != .swift { throw ToolError("abigen: --no-support-types applies to --format swift only, not \(format.rawValue)") }
         try BTFInput.refuseHeaderOptions(source, command: "")
         if let snapshot, let btf = source.btf { throw ToolError("abigen: --snapshot \(snapshot) and --btf \(btf) conflict: read one of them") }
     }

@@ -117,13 +117,12 @@ extension HeaderOptions {
     func verifyOptions(for abi: ABISnapshot, path: String, compiler: String?) throws -> VerifyOptions {
         let given = invocationGiven
         let recorded = abi.source?.headers
+        if recorded?.kernelTree?.path == BTFInput.runningTree { try Self.refuseRunningKernelTree() }
         // A version 1 snapshot records no source: its header labels are all there is to go by.
         let needsBuiltin = recorded?.needsBuiltinHeaders ?? abi.headers.contains { $0.hasPrefix("abigen/") }
         let fromKernelTree = recorded.map { $0.kernelTree != nil } ?? abi.headers.contains { $0.hasPrefix("include/linux/") }
         if !given, let recorded {
-            if let tree = recorded.kernelTree, !FileManager.default.fileExists(atPath: tree.path) {
-                throw ToolError("abigen: \(path): made from the kernel tree \(tree.path), which does not exist here; pass --kernel-tree")
-            }
+            try Self.checkReplay(recorded, path: path)
             let builtin = recorded.needsBuiltinHeaders ? try BuiltinHeaders.directory() : nil
             return try VerifyOptions(compiler: compiler, source: recorded, builtin: builtin)
         }
@@ -132,9 +131,10 @@ extension HeaderOptions {
         }
         var (resolved, builtin) = try includeSource()
         if !given {
+            try Self.checkVersion1(abi, path: path)
             // A version 1 snapshot: its own include directories, and its target when it is not the host's.
             resolved.includeDirectories.insert(contentsOf: abi.includeDirectories.map { .init(path: $0, role: .user) }, at: 0)
-            if abi.target.split(separator: "-").first != SearchPath.hostTriple.split(separator: "-").first { resolved.target = abi.target }
+            if let t = Self.version1Target(abi) { resolved.target = t }
             resolved = SearchPath.addingTargetDirectories(to: resolved, builtin: builtin)
         }
         if needsBuiltin, !resolved.needsBuiltinHeaders {
@@ -145,18 +145,68 @@ extension HeaderOptions {
         return try VerifyOptions(compiler: compiler, source: resolved, builtin: builtin)
     }
 
-    /// The headers to compare a baseline with (`check`): the header options when any is given, else the source
-    /// the baseline records, else (a version 1 baseline) the options' defaults.
-    func snapshot(against baseline: ABISnapshot) throws -> ABISnapshot {
-        guard let recorded = recordedSource(of: baseline) else { return try snapshot() }
-        if let tree = recorded.kernelTree, !FileManager.default.fileExists(atPath: tree.path) {
-            throw ToolError("abigen: check: the baseline was made from the kernel tree \(tree.path), which does not exist here; pass --kernel-tree")
+    /// A version 1 snapshot's target when it is not the host's architecture (nil: the host's).
+    static func version1Target(_ abi: ABISnapshot) -> String? {
+        abi.target.split(separator: "-").first != SearchPath.hostTriple.split(separator: "-").first ? abi.target : nil
+    }
+
+    /// The message `--kernel-tree running` gets from verify, also for a snapshot that records it.
+    static func refuseRunningKernelTree() throws -> Never {
+        throw ToolError("abigen: verify: --kernel-tree running reads struct io_uring_cmd from BTF, which no compiler can check; compare with the kernel instead: abigen verify --headers DIR --btf \(BTFInput.runningKernel)")
+    }
+
+    /// Refuses to replay a recorded source that could run code or touch files other than headers, whose kernel
+    /// tree or include directories are gone (a silent fall-back to the system headers would mislead).
+    static func checkReplay(_ recorded: HeaderSource, path: String) throws {
+        if let refusal = recorded.replayRefusal {
+            throw ToolError("abigen: \(path): cannot replay the recorded source: \(refusal)")
         }
+        if let tree = recorded.kernelTree, tree.path != BTFInput.runningTree, !FileManager.default.fileExists(atPath: tree.path) {
+            throw ToolError("abigen: \(path): made from the kernel tree \(tree.path), which does not exist here; pass --kernel-tree")
+        }
+        for d in recorded.includeDirectories where d.role == .user || d.role == .kernelTree {
+            try checkDirectory(d.path, path: path)
+        }
+    }
+
+    /// A version 1 snapshot's include directories must exist to be searched again.
+    static func checkVersion1(_ abi: ABISnapshot, path: String) throws {
+        for d in abi.includeDirectories { try checkDirectory(d, path: path) }
+    }
+
+    static func checkDirectory(_ d: String, path: String) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
+            throw ToolError("abigen: \(path): recorded include directory \(d) does not exist; pass --headers")
+        }
+    }
+
+    /// The headers to compare a baseline with (`check`): the header options when any is given, else the source
+    /// the baseline records (with what it kept), else (a version 1 baseline) its include directories and target.
+    func snapshot(against baseline: ABISnapshot, path: String) throws -> ABISnapshot {
+        guard let recorded = recordedSource(of: baseline) else {
+            guard btf == nil, !invocationGiven, headers.isEmpty, baseline.source == nil else { return try snapshot() }
+            try Self.checkVersion1(baseline, path: path)
+            var options = self
+            options.includeDirectories = baseline.includeDirectories
+            options.target = Self.version1Target(baseline)
+            return try options.snapshot()
+        }
+        try Self.checkReplay(recorded, path: path)
         do {
-            let builtin = recorded.needsBuiltinHeaders ? try BuiltinHeaders.directory() : nil
-            var options = try parseOptions(recorded, builtin: builtin)
+            var source = recorded
+            let running = recorded.kernelTree?.path == BTFInput.runningTree
+            if running { source.kernelTree = nil }
+            let builtin = source.needsBuiltinHeaders ? try BuiltinHeaders.directory() : nil
+            var options = try parseOptions(source, builtin: builtin)
             options.skipBrokenHeaders = skipBrokenHeaders
-            return try Self.parse(options)
+            if let selection = recorded.selection {
+                if recordFilters.isEmpty { options.recordFilters = selection.records }
+                if macroPrefixes.isEmpty, !allMacros { options.macroPrefixes = selection.macroPrefixes }
+                options.skipBrokenHeaders = skipBrokenHeaders || selection.skipBrokenHeaders
+            }
+            let s = try Self.parse(options)
+            return running ? try BTFInput.addingRunningKernel(to: s, target: recorded.target) : s
         } catch let e as SourceError {
             throw ToolError("abigen: check: \(e)")
         }

@@ -36,10 +36,12 @@ public enum DiffReport {
     }
 
     /// The changes in `format`; `oldLabel`/`newLabel` name the two sides.
-    public static func render(_ changes: [ABIChange], format: DiffFormat, oldLabel: String, newLabel: String) -> String {
+    /// `notes` say what was not compared (a BTF side has no macros, …): the JSON report lists them as `notCompared`;
+    /// the other formats leave them to the caller (``markdownNotes(_:)``, plain lines after the text report).
+    public static func render(_ changes: [ABIChange], format: DiffFormat, oldLabel: String, newLabel: String, notes: [String] = []) -> String {
         switch format {
         case .text: return text(changes, oldLabel, newLabel)
-        case .json: return json(changes, oldLabel, newLabel)
+        case .json: return json(changes, oldLabel, newLabel, notes: notes)
         case .markdown: return markdown(changes, oldLabel, newLabel)
         case .github: return github(changes, oldLabel, newLabel)
         }
@@ -75,16 +77,18 @@ public enum DiffReport {
         var new: String
         var summary: Summary
         var changes: [ABIChange]
+        /// What was not compared; absent when everything was.
+        var notCompared: [String]?
     }
 
-    static func json(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
+    static func json(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String, notes: [String] = []) -> String {
         let live = changes.filter { !$0.suppressed }
         let report = JSONReport(old: oldLabel, new: newLabel,
                                 summary: .init(breaking: live.filter { $0.severity == .breaking }.count,
                                                compatible: live.filter { $0.severity == .compatible }.count,
                                                notes: live.filter { $0.severity == .note }.count,
                                                suppressed: changes.count - live.count),
-                                changes: changes)
+                                changes: changes, notCompared: notes.isEmpty ? nil : notes)
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? e.encode(report)) ?? Data(), as: UTF8.self) + "\n"
@@ -107,6 +111,12 @@ public enum DiffReport {
             }
         }
         return out
+    }
+
+    /// What was not compared, as a Markdown section with one list item per note (empty without notes).
+    public static func markdownNotes(_ notes: [String]) -> String {
+        guard !notes.isEmpty else { return "" }
+        return "\n## Not compared\n\n" + notes.map { "- \(mdText($0))\n" }.joined()
     }
 
     /// GitHub Actions workflow-command escaping of a message.
