@@ -104,7 +104,24 @@ extension ABISnapshot {
         default:
             text = "\(error)"
         }
-        return "not an abigen snapshot: " + SnapshotText.oneLine(text)
+        return "not an abigen snapshot: " + SnapshotText.oneLine(plainDecoderWords(text))
+    }
+
+    /// Foundation's decoder wording in plain words: `Cannot initialize Role from invalid String value x` becomes
+    /// `unknown value 'x'`, `Expected to decode Int but found a string instead.` becomes `expected an integer, found a string`.
+    static func plainDecoderWords(_ text: String) -> String {
+        if let r = text.range(of: "Cannot initialize "), let v = text.range(of: " from invalid String value ", range: r.upperBound..<text.endIndex) {
+            return text[..<r.lowerBound] + "unknown value '" + text[v.upperBound...].trimmingCharacters(in: .whitespaces) + "'"
+        }
+        if let r = text.range(of: "Expected to decode "), let f = text.range(of: " but found ", range: r.upperBound..<text.endIndex) {
+            let names = ["Int": "an integer", "String": "a string", "Bool": "a boolean", "Array<Any>": "an array",
+                         "Dictionary<String, Any>": "an object", "UInt64": "an integer", "Int64": "an integer"]
+            let expected = String(text[r.upperBound..<f.lowerBound])
+            var found = String(text[f.upperBound...])
+            if found.hasSuffix(" instead.") { found.removeLast(" instead.".count) }
+            return text[..<r.lowerBound] + "expected \(names[expected] ?? expected), found \(found)"
+        }
+        return text
     }
 
     /// The message for a schema version newer than this abigen's.

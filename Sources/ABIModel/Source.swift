@@ -109,7 +109,7 @@ public struct HeaderSource: Sendable, Equatable {
         }
         if argument.hasPrefix("-I") { let rest = argument.dropFirst(2); return !rest.isEmpty && !rest.hasPrefix("-") }
         if argument.hasPrefix("-std=") { return word(argument.dropFirst(5)) }
-        if argument.hasPrefix("-m") { return word(argument.dropFirst(2)) }
+        if argument.hasPrefix("-m") { return argument != "-mllvm" && word(argument.dropFirst(2)) }   // -mllvm passes the next argument to LLVM
         return false
     }
 

@@ -59,6 +59,18 @@ struct SnapshotValidator {
         for h in s.headers { try header(h, "header") }
         for h in s.preludeHeaders ?? [] { try header(h, "prelude header") }
         for g in s.headerGroups ?? [] { for h in g { try header(h, "header group member") } }
+        if let groups = s.headerGroups {
+            // The groups split the headers: each header in one group at most, nothing else (a probe compiles one unit per group).
+            let selected = Set(s.headers)
+            var seen: Set<String> = []
+            for g in groups {
+                if g.isEmpty { throw fail("a header group is empty") }
+                for h in g {
+                    guard selected.contains(h) else { throw fail("header group member \(Self.q(h)) is not one of the headers") }
+                    guard seen.insert(h).inserted else { throw fail("header \(Self.q(h)) is in two header groups") }
+                }
+            }
+        }
         for d in s.includeDirectories {
             try text(d, "include directory " + Self.q(d))
             if d.isEmpty { throw fail("an include directory is empty") }
@@ -86,7 +98,19 @@ struct SnapshotValidator {
             try text(u.name, "unsupported entry #\(ui + 1): name")
             try text(u.reason, "unsupported entry \(Self.q(u.name)): reason")
         }
-        if let source = s.source { try check(source) }
+        if let source = s.source {
+            try check(source)
+            if let h = source.headers {
+                // What a recorded source replays must be what the snapshot says it read.
+                let selected = Set(s.headers)
+                if let extra = h.headers.first(where: { !selected.contains($0) }) {
+                    throw fail("source: header \(Self.q(extra)) is not one of the snapshot's headers")
+                }
+                if h.preludeHeaders != (s.preludeHeaders ?? []) {
+                    throw fail("source: preludeHeaders differ from the snapshot's preludeHeaders")
+                }
+            }
+        }
     }
 
     /// The recorded source: printable strings, relative `Headers/` paths without `..`, a target triple.

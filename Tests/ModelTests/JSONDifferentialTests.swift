@@ -247,12 +247,16 @@ struct JSONDifferentialTests {
     @Test("the recorded source round-trips in both kinds and without its optional keys; a version 1 snapshot reads with no source")
     func sourceKinds() throws {
         var sources: [ABISource] = [.btf(BTFSource(path: "/sys/kernel/btf/vmlinux")),
-                                    .headers(HeaderSource(includeDirectories: [], headers: ["a.h"])),
-                                    .headers(HeaderSource(includeDirectories: [], headers: ["a.h"], selection: .init(macroPrefixes: nil)))]
+                                    .headers(HeaderSource(includeDirectories: [], headers: ["linux/io_uring.h"])),
+                                    .headers(HeaderSource(includeDirectories: [], headers: ["linux/io_uring.h"], selection: .init(macroPrefixes: nil)))]
         if let everything = Self.everything.source { sources.append(everything) }
         for source in sources {
             var s = Sample.valid
             s.source = source
+            if let h = source.headers {   // the snapshot read what its source names
+                s.headers = h.headers
+                s.preludeHeaders = h.preludeHeaders.isEmpty ? nil : h.preludeHeaders
+            }
             s.normalize()
             let data = try s.jsonData()
             #expect(data == (try s.foundationJSONData()), "the fast writer writes what JSONEncoder writes")
@@ -273,6 +277,36 @@ struct JSONDifferentialTests {
         let unknownKind = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
             .replacingOccurrences(of: "\"target\" :", with: "\"source\" : { \"kind\" : \"floppy\" },\n  \"target\" :")
         #expect(throws: SnapshotError.self) { try ABISnapshot.decode(Data(unknownKind.utf8), path: "k") }
+    }
+
+    @Test("header groups split the headers, and a recorded source names only the snapshot's headers (outside review: 3,000 groups; a source header the snapshot never read)")
+    func groupsAndSourceAgree() throws {
+        func refusal(_ s: ABISnapshot) -> String? {
+            do { _ = try ABISnapshot.decode(try s.jsonData(), path: "g.json"); return nil } catch { return "\(error)" }
+        }
+        var s = Sample.valid
+        s.headers = ["a.h", "b.h"]
+        s.headerGroups = [["a.h"], ["b.h"]]
+        s.records = s.records.map { var r = $0; r.header = "a.h"; return r }
+        s.constants = s.constants.map { var c = $0; c.header = "a.h"; return c }
+        #expect(refusal(s) == nil)
+        var twice = s; twice.headerGroups = [["a.h"], ["a.h"]]
+        #expect(refusal(twice)?.contains("in two header groups") == true)
+        var foreign = s; foreign.headerGroups = [["a.h"], ["c.h"]]
+        #expect(refusal(foreign)?.contains("is not one of the headers") == true)
+        var empty = s; empty.headerGroups = [["a.h"], []]
+        #expect(refusal(empty)?.contains("empty") == true)
+        var source = s; source.source = .headers(HeaderSource(includeDirectories: [], headers: ["a.h", "passwd"]))
+        #expect(refusal(source)?.contains("'passwd' is not one of the snapshot's headers") == true)
+        var prelude = s; prelude.source = .headers(HeaderSource(includeDirectories: [], headers: ["a.h"], preludeHeaders: ["x.h"]))
+        #expect(refusal(prelude)?.contains("preludeHeaders differ") == true)
+        #expect(!HeaderSource.isReplayable("-mllvm"))
+    }
+
+    @Test("Foundation's decoder wording is turned into plain words")
+    func plainWords() {
+        #expect(ABISnapshot.plainDecoderWords("source.role: Cannot initialize Role from invalid String value system") == "source.role: unknown value 'system'")
+        #expect(ABISnapshot.plainDecoderWords("schemaVersion: Expected to decode Int but found a string instead.") == "schemaVersion: expected an integer, found a string")
     }
 
     @Test("a recorded source replays only definitions, include directories, -std= and -m… (an outside review ran -fplugin= and -MF from a snapshot)")

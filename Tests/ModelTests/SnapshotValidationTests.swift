@@ -59,7 +59,7 @@ struct SnapshotValidationTests {
         ("header-newline.json", "header 'linux/io_uring.h\\u{A}public let injected = 42': contains control character U+000A"),
         ("include-directory-newline.json", "include directory '/usr/include\\u{A}-fplugin=x': contains control character U+000A"),
         ("missing-key.json", "not an abigen snapshot: missing key 'target'"),
-        ("not-an-object.json", "not an abigen snapshot: Expected to decode Dictionary"),
+        ("not-an-object.json", "not an abigen snapshot: expected an object, found an array"),
         ("number-2-to-64.json", "number 18446744073709551616 is out of range"),
         ("number-fraction.json", "number 32.5 is not an integer"),
         ("number-leading-zero.json", "not valid JSON: number with a leading zero"),
