@@ -51,6 +51,12 @@ public enum Frontend {
                                                     skipBrokenHeaders: options.skipBrokenHeaders)
         snapshot.source = .headers(recorded)
         snapshot.normalize()
+        // Never hand out a snapshot abigen's own reader would refuse (a record over 4 GiB, an alignment over
+        // 2^16, a bidirectional control in a name): every later `check` of it would fail.
+        do { try snapshot.validate(path: "") } catch let e as SnapshotError {
+            throw FrontendError(file: options.headers.map(displayName).joined(separator: ", "),
+                                message: "abigen cannot represent these headers: \(e.message)")
+        }
         return snapshot
     }
 }
