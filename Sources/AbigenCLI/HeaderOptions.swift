@@ -47,7 +47,7 @@ public struct HeaderOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("clang-arg"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Extra argument for clang and the probe compiler (repeatable), e.g. --clang-arg=-DFOO.", valueName: "arg"))
     public var clangArguments: [String] = []
 
-    @Flag(help: "Show warnings (declarations left out) and phase timings on standard error. ABIGEN_TRACE set in the environment shows the timings too.")
+    @Flag(help: "Show warnings (declarations left out) and phase timings on standard error. ABIGEN_TRACE set in the environment (to anything but empty or 0) shows the timings too.")
     public var verbose = false
 
     /// The BTF file to read instead of headers (`--btf`, given at most once).
