@@ -47,6 +47,7 @@ extension Frontend {
                 let dirs = searchList.isEmpty ? "no include directory given" : "looked in " + searchList.map(displayName).joined(separator: ", ")
                 throw FrontendError(file: shown, message: "header not found (\(dirs))")
             }
+            guard HeaderLookup.isRegularFile(found) else { throw FrontendError(file: displayName(found), message: "not a regular file") }
             let real = realPath(found)
             if real.contains(where: { $0 == "\"" || $0.isNewline }) {
                 throw FrontendError(file: shown, message: "the header's path (\(displayName(real))) contains a double quote or a line break, which an #include line cannot name")
@@ -56,7 +57,31 @@ extension Frontend {
         for prelude in options.preludeHeaders where prelude.contains(where: { $0 == ">" || $0.isNewline || $0 == "\"" }) || prelude.isEmpty {
             throw FrontendError(file: "--include \(displayName(prelude))", message: "a header name for #include <...> cannot be empty or contain '>', '\"' or a line break")
         }
+        for prelude in options.preludeHeaders {
+            if let found = HeaderLookup.firstMatch(prelude, in: searchList), !HeaderLookup.isRegularFile(found) {
+                throw FrontendError(file: displayName(found), message: "not a regular file")
+            }
+        }
         return resolved
     }
 }
 
+
+/// How the compiler's search finds a header: the first directory holding something that is not a directory.
+public enum HeaderLookup {
+    /// Whether `path` (symbolic links followed) is a regular file; a device, FIFO or socket is never read as a header.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The first `dir/header` (or `header` itself when absolute) that exists and is not a directory.
+    public static func firstMatch(_ header: String, in directories: [String]) -> String? {
+        let candidates = header.hasPrefix("/") ? [header] : directories.map { ($0 as NSString).appendingPathComponent(header) }
+        return candidates.first { path in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue
+        }
+    }
+}

@@ -74,6 +74,11 @@ public struct AbigenConfig: Codable, Sendable {
                 throw ToolError("abigen: \(place): preset \"\(p)\" is not one of io_uring, none")
             }
             if o.output.isEmpty { throw ToolError("abigen: \(place): output is empty") }
+            let paths: [(String, [String])] = [("output", [o.output]), ("headers", o.headers ?? []), ("header", o.header ?? []),
+                                               ("include", o.include ?? []), ("kernelTree", o.kernelTree.map { [$0] } ?? [])]
+            for (key, values) in paths where values.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+                throw ToolError("abigen: \(place): \(key) contains a control character, which no path may hold")
+            }
         }
         return c
     }

@@ -1,4 +1,5 @@
 import ABIBackends
+import ABIFrontend
 import ABIModel
 import ArgumentParser
 import Foundation
@@ -41,6 +42,13 @@ struct Diff: AsyncParsableCommand, Sendable {
 
     func validate() throws {
         if source.btf != nil { throw ToolError("abigen: diff: give the BTF file as OLD or NEW, not with --btf") }
+        // Header options apply only to a side given as a directory (and what to keep also to a BTF side).
+        let directory = [old, new].contains { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+        let btfSide = [old, new].contains { (try? InputKind.of($0)) == .btf }
+        let unused = directory ? [] : source.readingOptionsGiven + (btfSide ? [] : source.selectionOptionsGiven)
+        if let option = unused.first {
+            throw ToolError("abigen: diff: \(option) does not apply: neither \(old) nor \(new) is a directory of headers to read")
+        }
     }
 
     func run() async throws {
@@ -63,6 +71,13 @@ struct Diff: AsyncParsableCommand, Sendable {
         if !isDir.boolValue {
             do { return try ABISnapshot.load(from: path) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
         }
-        return try source.side(directory: path).snapshot()
+        let side = source.side(directory: path)
+        if KernelTree.looksLikeTree(path) || side.kernelTree != nil { return try side.snapshot() }
+        let options = try side.parseOptions()
+        let builtin = try? options.source.resolvedDirectories(builtin: options.builtinDirectory).filter { $0.role == .builtin }.map(\.path)
+        for header in options.source.headers where HeaderLookup.firstMatch(header, in: [path] + (builtin ?? [])) == nil {
+            throw ToolError("abigen: \(path): header \(header) is not in this directory; pass --header with headers it holds")
+        }
+        return try HeaderOptions.parse(options)
     }
 }

@@ -54,6 +54,9 @@ struct Generate: ParsableCommand {
         if noSupportTypes, format != .swift { throw ToolError("abigen: --no-support-types applies to --format swift only, not \(format.rawValue)") }
         try BTFInput.refuseHeaderOptions(source, command: "")
         if let snapshot, let btf = source.btf { throw ToolError("abigen: --snapshot \(snapshot) and --btf \(btf) conflict: read one of them") }
+        if let snapshot, let option = (source.readingOptionsGiven + source.selectionOptionsGiven).first {
+            throw ToolError("abigen: --snapshot \(snapshot) and \(option) conflict: a snapshot is rendered as it is, no header is read")
+        }
     }
 
     /// `--extend` parsed and checked: record name to size.

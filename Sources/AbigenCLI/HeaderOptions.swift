@@ -47,7 +47,7 @@ public struct HeaderOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("clang-arg"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Extra argument for clang and the probe compiler (repeatable), e.g. --clang-arg=-DFOO.", valueName: "arg"))
     public var clangArguments: [String] = []
 
-    @Flag(help: "Show warnings (declarations left out) and phase timings on standard error. ABIGEN_TRACE set in the environment shows the timings too.")
+    @Flag(help: "Show warnings (declarations left out) and phase timings on standard error. ABIGEN_TRACE set in the environment (to anything but empty or 0) shows the timings too.")
     public var verbose = false
 
     /// The BTF file to read instead of headers (`--btf`, given at most once).
@@ -62,6 +62,9 @@ public struct HeaderOptions: ParsableArguments, Sendable {
             throw ToolError("abigen: --target \(t.debugDescription): not a target triple ([A-Za-z0-9_.-]+, not starting with '-')")
         }
         try BTFInput.refuseRepeated(btfFiles)
+        if allMacros, !macroPrefixes.isEmpty {
+            throw ToolError("abigen: --all-macros and --macro-prefix conflict: --all-macros keeps every macro, whatever its prefix")
+        }
         for h in headers + preludeHeaders {
             if let bad = h.unicodeScalars.first(where: { $0 == "\"" || $0 == "\\" || $0.properties.generalCategory == .control }) {
                 let what = bad == "\"" ? "a quote" : bad == "\\" ? "a backslash" : "a control character"
@@ -77,5 +80,27 @@ public struct HeaderOptions: ParsableArguments, Sendable {
                 break
             }
         }
+    }
+
+    /// The options given that say how headers are read (`--headers`, `--header`, …), by their flag names.
+    var readingOptionsGiven: [String] {
+        var given: [String] = []
+        if !includeDirectories.isEmpty { given.append("--headers") }
+        if !headers.isEmpty { given.append("--header") }
+        if kernelTree != nil { given.append("--kernel-tree") }
+        if !preludeHeaders.isEmpty { given.append("--include") }
+        if !clangArguments.isEmpty { given.append("--clang-arg") }
+        if skipBrokenHeaders { given.append("--skip-broken-headers") }
+        return given
+    }
+
+    /// The options given that say what to keep or for which target (`--record`, `--target`, …), by their flag names.
+    var selectionOptionsGiven: [String] {
+        var given: [String] = []
+        if !recordFilters.isEmpty { given.append("--record") }
+        if target != nil { given.append("--target") }
+        if !macroPrefixes.isEmpty { given.append("--macro-prefix") }
+        if allMacros { given.append("--all-macros") }
+        return given
     }
 }

@@ -50,6 +50,10 @@ struct Matrix: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ToolError("abigen: matrix: --jobs must be at least 1") }
         if source.target != nil { throw ToolError("abigen: matrix: use --targets, not --target") }
+        var isDir: ObjCBool = false
+        if let swiftDir, FileManager.default.fileExists(atPath: swiftDir, isDirectory: &isDir), !isDir.boolValue {
+            throw ToolError("abigen: \(swiftDir): --swift-dir is not a directory")
+        }
         try BTFInput.refuseInMatrix(source)
         // Lists are checked whole, as verify checks --compilers: an empty or repeated entry would silently
         // check less than the command line says (a matrix of no targets must not pass a CI job).

@@ -173,11 +173,16 @@ extension Matrix {
             plans[i].row = row
             if let swiftDir {
                 let path = swiftDir + "/\(t.triple).swift"
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: swiftDir, isDirectory: &isDir), !isDir.boolValue {
+                    throw ToolError("abigen: \(swiftDir): --swift-dir is not a directory")
+                }
                 do {
                     try FileManager.default.createDirectory(atPath: swiftDir, withIntermediateDirectories: true)
                     try Data(SwiftEmitter.emit(snapshot).utf8).write(to: URL(fileURLWithPath: path))
                 } catch {
-                    throw ToolError("abigen: matrix: cannot write \(path): \(error)")
+                    let errno = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error).map { ($0 as NSError).code }
+                    throw ToolError("abigen: \(path): cannot write" + (errno.map { ": " + String(cString: strerror(Int32(clamping: $0))) } ?? ""))
                 }
             }
         }

@@ -167,6 +167,29 @@ extension HeaderOptions {
         for d in recorded.includeDirectories where d.role == .user || d.role == .kernelTree {
             try checkDirectory(d.path, path: path)
         }
+        try checkRecordedHeaders(recorded, path: path)
+    }
+
+    /// Each recorded header and prelude must resolve, in the recorded directories, to a regular file (a device or
+    /// FIFO would be read forever); with user directories, each header must be found in one of them (no silent
+    /// fall-back to the system headers).
+    static func checkRecordedHeaders(_ recorded: HeaderSource, path: String) throws {
+        let builtin = recorded.needsBuiltinHeaders ? try? BuiltinHeaders.directory() : nil
+        guard let resolved = try? recorded.resolvedDirectories(builtin: builtin) else { return }
+        let front = resolved.filter { $0.role != .target }.map(\.path), back = resolved.filter { $0.role == .target }.map(\.path)
+        let dirs = front + back
+        let system = SearchPath.systemDirectories(target: recorded.target)
+        for header in recorded.preludeHeaders + recorded.headers {
+            if let found = HeaderLookup.firstMatch(header, in: front + system + back), !HeaderLookup.isRegularFile(found) {
+                throw ToolError("abigen: \(found): not a regular file")
+            }
+        }
+        let user = recorded.includeDirectories.filter { $0.role == .user }
+        guard !user.isEmpty else { return }
+        for header in recorded.headers where HeaderLookup.firstMatch(header, in: dirs) == nil {
+            let shown = user.map(\.path).joined(separator: ", ")
+            throw ToolError("abigen: \(path): recorded header \(header) is not in its recorded include directories (\(shown)); pass --headers")
+        }
     }
 
     /// A version 1 snapshot's include directories must exist to be searched again.

@@ -46,6 +46,8 @@ struct Verify: ParsableCommand {
     var keepProbe: String?
 
     func validate() throws {
+        if let btf = source.btf, compiler != nil { throw ToolError("abigen: verify: --btf \(btf) and --cc conflict: --btf verifies against the kernel, not a compiler") }
+        if let btf = source.btf, keepProbe != nil { throw ToolError("abigen: verify: --btf \(btf) and --keep-probe conflict: --btf compiles no probe") }
         guard let compilers else { return }
         if compiler != nil { throw ToolError("abigen: verify: --compilers and --cc conflict: name the compilers with one of them") }
         if source.btf != nil { throw ToolError("abigen: verify: --compilers and --btf conflict: --btf verifies against the kernel, not a compiler") }

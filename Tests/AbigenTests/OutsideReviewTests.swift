@@ -1,6 +1,9 @@
+import ABIBackends
+import ABIFrontend
 import ABIModel
 import Foundation
 import Testing
+import TestSupport
 
 /// A snapshot of the default run (io_uring preset, host headers) written to `dir`, edited as JSON by `edit`.
 func editedSnapshot(in dir: String, name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
@@ -257,5 +260,203 @@ func setSource(_ object: inout [String: Any], _ key: String, _ value: Any) {
         let r = try runAbigen(["check", "--baseline", path])
         #expect(r.status == 0, "\(r.stdout.prefix(400))\(r.stderr)")
         #expect(r.stdout.hasPrefix("ABI changes from \(path) to \(dir): 0 breaking, 0 compatible, 0 notes"), "\(r.stdout.prefix(400))")
+    }
+}
+
+/// Runs abigen under `timeout` (a regression that reads a FIFO or a device forever fails instead of hanging the suite).
+func runAbigenBounded(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    return try runProcessIn(env, "/usr/bin/timeout", ["-s", "KILL", "120", Repo.binary] + arguments)
+}
+
+/// A scratch directory holding `inc/t.h` (one struct) and `s.json`, its snapshot read with `--headers inc`.
+func replayFixture() throws -> (dir: String, snapshot: String) {
+    let dir = try Repo.tempDirectory()
+    try FileManager.default.createDirectory(atPath: dir + "/inc", withIntermediateDirectories: true)
+    try "struct t { int a; };\n".write(toFile: dir + "/inc/t.h", atomically: true, encoding: .utf8)
+    let g = try runAbigen(["--preset", "none", "--headers", dir + "/inc", "--header", "t.h", "--format", "json", "-o", dir + "/s.json"])
+    guard g.status == 0 else { throw TestSetupError("generate failed: \(g.stderr)") }
+    return (dir, dir + "/s.json")
+}
+
+/// Expects a refusal: exit 2, exactly `line` (or one line starting with it) on stderr, nothing on stdout.
+func expectRefusal(_ r: ProcessResult, _ line: String, prefix: Bool = false, _ what: String) {
+    #expect(r.status == 2, "\(what): \(r.status) \(r.stderr)")
+    #expect(r.stdout.isEmpty, "\(what): \(r.stdout.prefix(300))")
+    if prefix {
+        #expect(r.stderr.hasPrefix(line) && r.stderr.split(separator: "\n").count == 1, "\(what): \(r.stderr)")
+    } else {
+        #expect(r.stderr == line + "\n", "\(what): \(r.stderr)")
+    }
+}
+
+/// Defects found by the third outside review: non-regular headers, silent fall-backs, ignored options.
+@Suite struct OutsideReviewThirdTests {
+    /// Item 1: a header or prelude that is a FIFO (hung forever) or a device (`/dev/zero` ate 23 GB) was read.
+    @Test(arguments: [["--header", "fifo.h"], ["--header", "zero.h"], ["--include", "fifo.h"], ["--include", "zero.h"]])
+    func nonRegularHeaderIsRefused(_ option: [String]) throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #require(mkfifo(dir + "/fifo.h", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/zero.h", withDestinationPath: "/dev/zero")
+        try "struct t { int a; };\n".write(toFile: dir + "/t.h", atomically: true, encoding: .utf8)
+        let out = dir + "/out.swift"
+        let extra = option[0] == "--include" ? ["--header", "t.h"] : []
+        let r = try runAbigenBounded(["--preset", "none", "--headers", dir] + option + extra + ["-o", out])
+        expectRefusal(r, "abigen: \(dir)/\(option[1]): not a regular file", "\(option)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// Item 1: `--headers /dev --header zero`, as the review ran it.
+    @Test func deviceDirectoryHeaderIsRefused() throws {
+        let r = try runAbigenBounded(["--headers", "/dev", "--header", "zero"])
+        expectRefusal(r, "abigen: /dev/zero: not a regular file", "/dev/zero")
+    }
+
+    /// Item 1: a recorded header replaced by a FIFO or a link to /dev/zero was compiled by verify and parsed by check.
+    @Test(arguments: ["fifo", "zero"])
+    func replayedNonRegularHeaderIsRefused(_ kind: String) throws {
+        let (dir, snapshot) = try replayFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.removeItem(atPath: dir + "/inc/t.h")
+        if kind == "fifo" {
+            try #require(mkfifo(dir + "/inc/t.h", 0o600) == 0)
+        } else {
+            try FileManager.default.createSymbolicLink(atPath: dir + "/inc/t.h", withDestinationPath: "/dev/zero")
+        }
+        for command in [["verify", "--snapshot", snapshot], ["check", "--baseline", snapshot]] {
+            expectRefusal(try runAbigenBounded(command), "abigen: \(dir)/inc/t.h: not a regular file", "\(kind) \(command[0])")
+        }
+    }
+
+    /// Item 2: a recorded header gone from its recorded include directory was silently taken from /usr/include
+    /// (here: a name /usr/include has, so the fall-back would succeed).
+    @Test func replayedHeaderMissingFromItsDirectoriesIsRefused() throws {
+        let (dir, _) = try replayFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/inc/linux", withIntermediateDirectories: true)
+        try "struct io_uring_sqe { int a; };\n".write(toFile: dir + "/inc/linux/io_uring.h", atomically: true, encoding: .utf8)
+        let snapshot = dir + "/u.json"
+        let g = try runAbigen(["--headers", dir + "/inc", "--format", "json", "-o", snapshot])
+        try #require(g.status == 0, "\(g.stderr)")
+        try FileManager.default.removeItem(atPath: dir + "/inc/linux/io_uring.h")
+        for command in [["verify", "--snapshot", snapshot], ["check", "--baseline", snapshot]] {
+            let r = try runAbigenBounded(command)
+            expectRefusal(r, "abigen: \(snapshot): recorded header linux/io_uring.h is not in its recorded include directories (\(dir)/inc); pass --headers", command[0])
+        }
+    }
+
+    /// Item 2: `diff A DIR` read the selected headers from /usr/include when DIR lacked them, and named DIR.
+    @Test func diffDirectorySideMustHoldTheHeaders() throws {
+        let (dir, snapshot) = try replayFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let empty = dir + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        expectRefusal(try runAbigenBounded(["diff", snapshot, empty]), "abigen: \(empty): header linux/io_uring.h is not in this directory; pass --header with headers it holds", "default")
+        expectRefusal(try runAbigenBounded(["diff", empty, snapshot, "--preset", "none", "--header", "t.h"]), "abigen: \(empty): header t.h is not in this directory; pass --header with headers it holds", "t.h")
+        let same = try runAbigenBounded(["diff", snapshot, dir + "/inc", "--preset", "none", "--header", "t.h"])
+        #expect(same.status == 0, "\(same.stderr)")
+    }
+
+    /// Item 3: `diff --format github` dropped the "not compared" notes; the other formats stay as they were.
+    @Test func githubFormatGivesNotices() {
+        let notes = ["BTF has no macros: 3 constants (not compared)", "100% sure, line\nbreak"]
+        let github = DiffReport.render([], format: .github, oldLabel: "a", newLabel: "b", notes: notes)
+        #expect(github == "::notice::BTF has no macros: 3 constants (not compared)\n::notice::100%25 sure, line%0Abreak\nABI changes from a to b: 0 breaking, 0 compatible, 0 notes\n")
+        #expect(DiffReport.render([], format: .github, oldLabel: "a", newLabel: "b") == "ABI changes from a to b: 0 breaking, 0 compatible, 0 notes\n")
+        for format in [DiffFormat.text, .markdown] {
+            #expect(DiffReport.render([], format: format, oldLabel: "a", newLabel: "b", notes: notes)
+                    == DiffReport.render([], format: format, oldLabel: "a", newLabel: "b"))
+        }
+    }
+
+    /// Item 3, end to end against the running kernel's BTF: the notes text prints appear as notices.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux")))
+    func githubDiffAgainstBTFGivesNotices() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/s.json"
+        let g = try runAbigen(["--format", "json", "-o", path])
+        try #require(g.status == 0, "\(g.stderr)")
+        let text = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux"])
+        let notes = text.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("BTF has no macros") || $0.contains("(not compared)") }
+        try #require(!notes.isEmpty)
+        let gh = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux", "--format", "github"])
+        let notices = gh.stdout.split(separator: "\n").filter { $0.hasPrefix("::notice::") }.map { String($0.dropFirst("::notice::".count)) }
+        #expect(notices == notes, "\(gh.stdout.suffix(400))")
+    }
+
+    /// Item 4: options that cannot apply were silently ignored.
+    @Test(arguments: [
+        (["--snapshot", "S", "--headers", "/usr/include"], "abigen: --snapshot S and --headers conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--header", "t.h"], "abigen: --snapshot S and --header conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--kernel-tree", "/nonexistent"], "abigen: --snapshot S and --kernel-tree conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--record", "t"], "abigen: --snapshot S and --record conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--target", "i686-linux-gnu"], "abigen: --snapshot S and --target conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--include", "x.h"], "abigen: --snapshot S and --include conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--clang-arg=-DX"], "abigen: --snapshot S and --clang-arg conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--macro-prefix", "X"], "abigen: --snapshot S and --macro-prefix conflict: a snapshot is rendered as it is, no header is read"),
+        (["--snapshot", "S", "--all-macros"], "abigen: --snapshot S and --all-macros conflict: a snapshot is rendered as it is, no header is read"),
+        (["verify", "--btf", "/sys/kernel/btf/vmlinux", "--cc", "cc"], "abigen: verify: --btf /sys/kernel/btf/vmlinux and --cc conflict: --btf verifies against the kernel, not a compiler"),
+        (["verify", "--btf", "/sys/kernel/btf/vmlinux", "--keep-probe", "P"], "abigen: verify: --btf /sys/kernel/btf/vmlinux and --keep-probe conflict: --btf compiles no probe"),
+        (["--all-macros", "--macro-prefix", "X"], "abigen: --all-macros and --macro-prefix conflict: --all-macros keeps every macro, whatever its prefix"),
+        (["diff", "S", "S", "--headers", "/usr/include"], "abigen: diff: --headers does not apply: neither S nor S is a directory of headers to read"),
+        (["diff", "S", "S", "--record", "t"], "abigen: diff: --record does not apply: neither S nor S is a directory of headers to read"),
+    ] as [([String], String)])
+    func optionsThatCannotApplyAreRefused(_ arguments: [String], _ message: String) throws {
+        let (dir, snapshot) = try replayFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = arguments.map { $0 == "S" ? snapshot : $0 == "P" ? dir + "/probe" : $0 } + ["-o", dir + "/out"]
+        let r = try runAbigenBounded(args.first == "diff" || args.first == "verify" ? Array(args.dropLast(2)) : args)
+        expectRefusal(r, message.replacingOccurrences(of: " S ", with: " \(snapshot) "), "\(arguments)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out") && !FileManager.default.fileExists(atPath: dir + "/probe"))
+    }
+
+    /// Item 4: a directory side still reads the header options given to diff.
+    @Test func diffDirectorySideStillUsesHeaderOptions() throws {
+        let (dir, snapshot) = try replayFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runAbigenBounded(["diff", snapshot, dir + "/inc", "--preset", "none", "--header", "t.h", "--record", "t"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// Item 5: a config path with a NUL wrote to the path cut at the NUL.
+    @Test(arguments: ["output", "headers", "kernelTree"])
+    func controlCharacterInConfigPathIsRefused(_ key: String) throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bad = "a\u{0}b"
+        var output: [String: Any] = ["output": key == "output" ? bad : "out.swift"]
+        if key == "headers" { output["headers"] = [bad] } else if key == "kernelTree" { output[key] = bad }
+        let config = dir + "/abigen.json"
+        try JSONSerialization.data(withJSONObject: ["outputs": [output]]).write(to: URL(fileURLWithPath: config))
+        let r = try runAbigenBounded(["config", config])
+        expectRefusal(r, "abigen: \(config): outputs[0]: \(key) contains a control character, which no path may hold", key)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["abigen.json"])
+    }
+
+    /// Item 6: `ABIGEN_TRACE=0` and an empty `ABIGEN_TRACE` turned the phase timings on.
+    @Test func traceNeedsANonZeroValue() throws {
+        let (dir, snapshot) = try replayFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (value, traced) in [("0", false), ("", false), ("1", true), ("yes", true)] {
+            let r = try runAbigenBounded(["--snapshot", snapshot], environment: ["ABIGEN_TRACE": value])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("phase ") == traced, "ABIGEN_TRACE=\(value.debugDescription): \(r.stderr)")
+        }
+    }
+
+    /// Item 7: `matrix --swift-dir FILE` printed an NSCocoaErrorDomain dump.
+    @Test func matrixSwiftDirThatIsAFileIsOneLine() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        expectRefusal(try runAbigenBounded(["matrix", "--swift-dir", file]), "abigen: \(file): --swift-dir is not a directory", "file")
+        let r = try runAbigenBounded(["matrix", "--swift-dir", file + "/sub", "--targets", SearchPath.hostTriple])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.hasSuffix(": cannot write: Not a directory\n") && !r.stderr.contains("Domain"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
     }
 }

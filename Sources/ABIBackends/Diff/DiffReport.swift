@@ -37,13 +37,13 @@ public enum DiffReport {
 
     /// The changes in `format`; `oldLabel`/`newLabel` name the two sides.
     /// `notes` say what was not compared (a BTF side has no macros, …): the JSON report lists them as `notCompared`;
-    /// the other formats leave them to the caller (``markdownNotes(_:)``, plain lines after the text report).
+    /// the GitHub format gives each a `::notice::` line; the others leave them to the caller (``markdownNotes(_:)``, plain lines after the text report).
     public static func render(_ changes: [ABIChange], format: DiffFormat, oldLabel: String, newLabel: String, notes: [String] = []) -> String {
         switch format {
         case .text: return text(changes, oldLabel, newLabel)
         case .json: return json(changes, oldLabel, newLabel, notes: notes)
         case .markdown: return markdown(changes, oldLabel, newLabel)
-        case .github: return github(changes, oldLabel, newLabel)
+        case .github: return github(changes, oldLabel, newLabel, notes: notes)
         }
     }
 
@@ -129,7 +129,7 @@ public enum DiffReport {
         escape(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 
-    static func github(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String) -> String {
+    static func github(_ changes: [ABIChange], _ oldLabel: String, _ newLabel: String, notes: [String] = []) -> String {
         var out = ""
         // Breaking → error, compatible → warning, note → notice; a suppressed change is a notice whatever its class.
         for c in changes {
@@ -137,6 +137,7 @@ public enum DiffReport {
             let title = escapeProperty("ABI \(c.severity.rawValue)\(c.suppressed ? " (suppressed)" : ""): \(c.kind) \(c.subject)")
             out += "::\(command) title=\(title)::\(escape("\(c.subject): \(valuePart(c)). \(c.reason)"))\n"
         }
+        for note in notes { out += "::notice::\(escape(note))\n" }
         out += "ABI changes from \(oldLabel) to \(newLabel): \(summary(changes))\n"
         return out
     }
