@@ -54,7 +54,9 @@ func setSource(_ object: inout [String: Any], _ key: String, _ value: Any) {
             let r = try runAbigen(command)
             #expect(r.status == 2, "\(name) \(command[0]): \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(name): \(r.stderr)")
-            #expect(r.stderr.hasPrefix("abigen: \(path): cannot replay the recorded source: "), "\(name): \(r.stderr)")
+            // Refused when replayed, or already when read: a recorded header the snapshot never read is invalid.
+            #expect(r.stderr.hasPrefix("abigen: \(path): cannot replay the recorded source: ")
+                    || r.stderr.hasPrefix("abigen: \(path): source: header "), "\(name): \(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir + "/marker"), "\(name)")
         }
     }
