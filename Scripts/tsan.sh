@@ -43,8 +43,12 @@ step generate-6.1-json "0" "${uapi61[@]}" --format json -o "$out/6.1.json"
 step generate-6.1-swift "0" "${uapi61[@]}" --format swift -o "$out/6.1.swift"
 step generate-6.12-json "0" "${uapi612[@]}" --format json -o "$out/6.12.json"
 step diff-snapshots "0 1" diff "$out/6.1.json" "$out/6.12.json" --format json
+# A directory side must hold every selected header, so diff the uapi headers both versions have.
+common=()
+while IFS= read -r h; do common+=(--header "$h"); done < <(comm -12 \
+  <(cd /usr/include && ls linux/*.h | LC_ALL=C sort) <(cd "$tree/include/uapi" && ls linux/*.h | LC_ALL=C sort))
 step diff-directories "0 1" diff /usr/include "$tree/include/uapi" --headers /usr/include \
-  --header 'linux/*.h' --preset none --format json
+  "${common[@]}" --skip-broken-headers --preset none --format json
 if [[ $failed != 0 ]]; then
   echo "tsan: FAILED"
   exit 1
