@@ -157,7 +157,4 @@ public enum Verifier {
                            objectArchitecture: machine?.description ?? "none", compileSeconds: compiler.seconds,
                            probeDirectory: keep ? dir : nil)
     }
-
-    /// The executable's path: as given when it contains a slash, else the first match on `PATH`; nil when missing.
-    public static func executablePath(_ name: String) -> String? { ProcessRunner.executablePath(name) }
 }
