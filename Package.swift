@@ -4,8 +4,8 @@ import Foundation
 
 /// Finds Debian's libclang-dev: the newest /usr/lib/llvm-N that has both
 /// `include/clang-c/Index.h` and `lib/libclang.so`. `ABIGEN_LLVM_PREFIX` overrides.
-/// The Swift toolchain's own libclang is deliberately not used: we link and load
-/// the one whose headers we compile against, and `abigen --version` reports it.
+/// The Swift toolchain's own libclang is deliberately not used: we load (dlopen, on first
+/// use) the one whose headers we compile against, and `abigen --version` reports it.
 func libclangPrefix() -> String {
     let fm = FileManager.default
     if let p = ProcessInfo.processInfo.environment["ABIGEN_LLVM_PREFIX"], !p.isEmpty { return p }
@@ -38,13 +38,22 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
+        // libclang's C API declarations only: the library is not linked but loaded on first use (CClangLoader).
         .systemLibrary(name: "CClang", path: "Sources/CClang"),
+        // Defines the clang_ functions abigen calls as trampolines into the libclang it dlopens on first use,
+        // so commands that never parse a header do not load libclang and LLVM at start-up.
+        .target(
+            name: "CClangLoader",
+            cSettings: [
+                .unsafeFlags(["-I\(llvm)/include"]),
+                .define("ABIGEN_LIBCLANG_PATH", to: "\"\(llvm)/lib/libclang.so\""),
+            ]
+        ),
         .target(name: "ABIModel"),
         .target(
             name: "ABIFrontend",
-            dependencies: ["CClang", "ABIModel"],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-I\(llvm)/include"])],
-            linkerSettings: [.unsafeFlags(["-L\(llvm)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvm)/lib"])]
+            dependencies: ["CClang", "CClangLoader", "ABIModel"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I\(llvm)/include"])]
         ),
         // The Swift support template is a real source file, embedded as bytes (`PackageResources.ABISupport_swift`).
         .target(name: "ABIBackends", dependencies: ["ABIModel"], resources: [.embedInCode("Swift/Support/ABISupport.swift")]),

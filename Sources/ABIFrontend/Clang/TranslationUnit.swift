@@ -26,8 +26,10 @@ final class TranslationUnit {
     let index: CXIndex
     let tu: CXTranslationUnit
 
-    /// Parses `path` (or, with `contents`, an in-memory file of that name) with `arguments`.
+    /// Parses `path` (or, with `contents`, an in-memory file of that name) with `arguments`; loads libclang
+    /// first (a ``FrontendError`` when it cannot be loaded).
     init(path: String, contents: String? = nil, arguments: [String], detailedPreprocessing: Bool) throws {
+        try LibClang.load()
         guard let index = clang_createIndex(0, 0) else { throw UnitFailure(code: 1) }
         self.index = index
         var options = CXTranslationUnit_SkipFunctionBodies.rawValue | CXTranslationUnit_KeepGoing.rawValue
