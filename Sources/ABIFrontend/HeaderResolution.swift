@@ -20,6 +20,7 @@ extension Frontend {
         }
         if let target = options.target {
             do { _ = try TranslationUnit(path: mainName, contents: "", arguments: ["-x", "c", "-target", target], detailedPreprocessing: false) }
+            catch let e as FrontendError { throw e }   // libclang could not be loaded
             catch { throw FrontendError(file: "--target \(displayName(target))", message: "clang does not know this target triple") }
         }
         let searchList = options.includeDirectories + SearchPath.systemDirectories(target: options.target)

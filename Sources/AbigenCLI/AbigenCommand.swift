@@ -19,6 +19,8 @@ public struct AbigenCommand: ParsableCommand {
         number against the C compiler; `diff` and `check` classify ABI changes
         between two header versions. Exit status: 0 fine, 1 a check failed,
         2 cannot run (bad flags, header not found, clang or compiler errors).
+        libclang is loaded only by commands that parse headers (and --version);
+        ABIGEN_LIBCLANG=PATH loads that library instead of the one abigen was built against.
 
         Examples:
           abigen --headers /usr/include
@@ -34,10 +36,14 @@ public struct AbigenCommand: ParsableCommand {
           abigen verify --headers /usr/include
           abigen check --baseline abi.json --headers /usr/include
         """,
-        version: versionText,
+        version: versionPlaceholder,
         subcommands: [Generate.self, Verify.self, Diff.self, Check.self, RunConfig.self, Targets.self, Matrix.self],
         defaultSubcommand: Generate.self
     )
+
+    /// The version ArgumentParser holds: `--version` prints ``versionText`` instead, so that only it loads libclang
+    /// (the configuration is built for every command line).
+    static let versionPlaceholder = "abigen \(abigenVersion)"
 
     /// `abigen --version`: the tool and the libclang it loaded.
     static var versionText: String {
@@ -75,7 +81,12 @@ public struct AbigenCommand: ParsableCommand {
             break
         }
         if exitCode(for: error) == .success {   // --help, --version, `abigen help`
-            do { try OutputFile.writeStandardOutput(Data((fullMessage(for: error) + "\n").utf8)) } catch { fail(error) }
+            var text = fullMessage(for: error)
+            if text == versionPlaceholder {
+                do { try LibClang.load() } catch { fail(ToolError("abigen: \(error)")) }
+                text = versionText
+            }
+            do { try OutputFile.writeStandardOutput(Data((text + "\n").utf8)) } catch { fail(error) }
             Foundation.exit(0)
         }
         let message = oneLine(message(for: error))
