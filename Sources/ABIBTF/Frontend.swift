@@ -147,6 +147,8 @@ struct Builder {
 
     static let maxDepth = 100
     static let maxEntries = 4_000_000
+    /// Fewer selected records than this per processor are laid out on one thread.
+    static let recordsPerWorker = 512
     static let maxSpelling = 1 << 16
 
     init(file: BTFFile, target: BTFTarget, header: String) {

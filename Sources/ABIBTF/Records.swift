@@ -1,4 +1,6 @@
 import ABIModel
+import Foundation
+import Synchronization
 
 extension Builder {
     /// Collects the selected records and enums.
@@ -35,6 +37,8 @@ extension Builder {
             }
         }
         reservedNames = Set(pending.map(\.name))
+        var chosen: [PendingRecord] = []
+        chosen.reserveCapacity(pending.count)
         for p in pending {
             if let first = seen[p.name] {
                 let a = t(first), b = t(p.id)
@@ -44,13 +48,60 @@ extension Builder {
                 continue
             }
             seen[p.name] = p.id
-            try addRecord(p.id, name: p.name, cName: p.cName)
+            chosen.append(PendingRecord(id: p.id, name: p.name, cName: p.cName))
+        }
+        // Laying out and flattening are independent per record: done in parallel chunks, then added in order,
+        // so the snapshot (element record names included) is the one a single pass would build.
+        let made = makeRecords(chosen)
+        for (i, result) in made.enumerated() {
+            let m = try result.get()
+            let (total, overflow) = produced.addingReportingOverflow(m.produced)
+            guard !overflow, total <= Builder.maxEntries else {
+                throw fail("\(chosen[i].cName) flattens to more than \(Builder.maxEntries) members (anonymous members nest too widely)")
+            }
+            produced = total
+            try add(m)
+        }
+    }
+
+    /// Each pending record laid out and flattened, in order; large selections in parallel chunks, each with
+    /// its own copy of the builder's memos (the results do not depend on the chunking).
+    func makeRecords(_ items: [PendingRecord]) -> [Result<MadeRecord, BTFError>] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / Builder.recordsPerWorker)
+        guard workers > 1 else {
+            var b = self
+            return items.map { p in b.makeMeasured(p) }
+        }
+        let chunk = (items.count + workers - 1) / workers
+        let results = Mutex<[[Result<MadeRecord, BTFError>]]>(Array(repeating: [], count: workers))
+        let base = self
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var b = base
+            let part = items[min(items.count, w * chunk) ..< min(items.count, (w + 1) * chunk)].map { p in b.makeMeasured(p) }
+            results.withLock { $0[w] = part }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+
+    /// ``makeRecord(_:name:cName:canonicalContext:)`` for a pending record, with the entries it produced; a failure is kept, not thrown.
+    private mutating func makeMeasured(_ p: PendingRecord) -> Result<MadeRecord, BTFError> {
+        // The count runs on over a chunk's records (bounding each chunk's memory as a single pass bounds the
+        // whole); each record reports its own share, which the caller adds up in order.
+        let before = produced
+        do {
+            var m = try makeRecord(p.id, name: p.name, cName: p.cName, canonicalContext: nil)
+            m.produced = produced - before
+            return .success(m)
+        } catch let e as BTFError {
+            return .failure(e)
+        } catch {
+            return .failure(fail("\(error)"))
         }
     }
 
     /// Adds a record (and the records of its arrays of anonymous structs and unions).
     mutating func addRecord(_ id: UInt32, name: String, cName: String) throws {
-        try appendRecord(id, name: name, cName: cName, canonicalContext: nil)
+        try add(try makeRecord(id, name: name, cName: cName, canonicalContext: nil))
     }
 
     /// Adds the record of an array of anonymous records' element type and points the array field of the record at
@@ -59,23 +110,31 @@ extension Builder {
         if let f = records[outer].fields.firstIndex(where: { $0.name == fieldName }) {
             records[outer].fields[f].type.record = name
         }
-        try appendRecord(id, name: name, cName: cName, canonicalContext: records[outer].name)
+        try add(try makeRecord(id, name: name, cName: cName, canonicalContext: records[outer].name))
     }
 
-    /// Lays out one record, flattens its members, and adds it with its alignment note, then the element
-    /// records of its arrays of anonymous records (named uniquely).
-    private mutating func appendRecord(_ id: UInt32, name: String, cName: String, canonicalContext: String?) throws {
+    /// Lays out one record and flattens its members, without adding it.
+    mutating func makeRecord(_ id: UInt32, name: String, cName: String, canonicalContext: String?) throws -> MadeRecord {
         let ty = t(id)
         let inferred = try layout(id, depth: 0)
         var walker = Flattener(recordName: name, recordCName: cName, canonicalContext: canonicalContext)
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
-        records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
-                              alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous, alignmentInferred: true))
+        let record = Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
+                            alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
+                            anonymousMembers: walker.anonymous, alignmentInferred: true)
+        return MadeRecord(record: record,
+                          note: BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised),
+                          unsupported: walker.unsupported, elements: walker.elementRecords)
+    }
+
+    /// Adds a made record with its alignment note, then the element records of its arrays of anonymous
+    /// records (named uniquely, in order).
+    private mutating func add(_ made: MadeRecord) throws {
+        records.append(made.record)
         let index = records.count - 1
-        notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
-        unsupported += walker.unsupported
-        for element in walker.elementRecords {
+        notes.append(made.note)
+        unsupported += made.unsupported
+        for element in made.elements {
             var elementName = element.name
             while reservedNames.contains(elementName) { elementName += "_" }
             reservedNames.insert(elementName)
@@ -155,6 +214,23 @@ extension Builder {
         }
         return signed ? base : "unsigned " + base
     }
+}
+
+/// A struct or union chosen for the snapshot, before it is laid out.
+struct PendingRecord: Sendable {
+    var id: UInt32
+    var name: String
+    var cName: String
+}
+
+/// One record laid out and flattened, with what goes beside it in the snapshot.
+struct MadeRecord: Sendable {
+    var record: Record
+    var note: BTFAlignmentNote
+    var unsupported: [Unsupported]
+    var elements: [ElementRecord]
+    /// Flattened entries it produced (counted against ``Builder/maxEntries`` in order).
+    var produced = 0
 }
 
 /// An array member of anonymous record type, whose element type becomes a record of its own.
