@@ -6,36 +6,33 @@ extension Builder {
     /// Collects the selected records and enums.
     mutating func collect(options: BTFOptions) throws {
         let patterns = options.records.map { Array($0.utf8) }
-        /// Matches the name at a string-table offset without making a String of every name.
-        func wanted(_ offset: UInt32) -> Bool {
-            guard offset != 0 else { return false }
-            return patterns.isEmpty || patterns.contains { file.nameMatches(offset, glob: $0) }
+        // Scanning the types (record names, enums' constants) splits into stretches of type ids, scanned in
+        // parallel and joined in id order: the first error in id order is the one reported.
+        let count = types.count
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / Builder.typesPerWorker))
+        let stretch = (count + workers - 1) / workers
+        let scans: [TypeScan]
+        if workers == 1 {
+            scans = [scan(1..<max(1, count), options: options, patterns: patterns)]
+        } else {
+            let found = Mutex<[TypeScan]>(Array(repeating: TypeScan(), count: workers))
+            let base = self
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let range = max(1, min(count, w * stretch)) ..< max(1, min(count, (w + 1) * stretch))
+                let result = base.scan(range, options: options, patterns: patterns)
+                found.withLock { $0[w] = result }
+            }
+            scans = found.withLock { $0 }
+        }
+        var pending: [PendingRecord] = []
+        for scan in scans {
+            pending += scan.pending
+            // First definition of an enumerator name wins, across stretches as within one.
+            for c in scan.constants where seenEnumerators.insert(c.name).inserted { constants.append(c) }
+            unsupported += scan.unsupported
+            if let error = scan.error { throw error }
         }
         var seen: [String: UInt32] = [:]
-        var pending: [(id: UInt32, name: String, cName: String)] = []
-        for index in types.indices.dropFirst() {
-            let id = UInt32(index)
-            let ty = types[index]
-            switch ty.kind {
-            case .struct, .union:
-                guard wanted(ty.nameOffset) else { continue }
-                let n = try identifier(file.string(at: ty.nameOffset), "\(ty.kind.label) type id \(id)")
-                guard !n.isEmpty else { continue }
-                pending.append((id, n, "\(ty.kind == .struct ? "struct" : "union") \(n)"))
-            case .typedef:
-                guard wanted(ty.nameOffset) else { continue }
-                let n = try identifier(file.string(at: ty.nameOffset), "TYPEDEF type id \(id)")
-                guard !n.isEmpty else { continue }
-                let target = try resolve(id)
-                let r = t(target)
-                guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
-                pending.append((target, n, n))
-            case .enum, .enum64:
-                try addEnum(id, options: options)
-            default:
-                continue
-            }
-        }
         reservedNames = Set(pending.map(\.name))
         var chosen: [PendingRecord] = []
         chosen.reserveCapacity(pending.count)
@@ -48,7 +45,7 @@ extension Builder {
                 continue
             }
             seen[p.name] = p.id
-            chosen.append(PendingRecord(id: p.id, name: p.name, cName: p.cName))
+            chosen.append(p)
         }
         // Laying out and flattening are independent per record: done in parallel chunks, then added in order,
         // so the snapshot (element record names included) is the one a single pass would build.
@@ -62,6 +59,51 @@ extension Builder {
             produced = total
             try add(m)
         }
+    }
+
+    /// The records named in type ids `range` (in id order) and the constants of its enums; the scan stops at the first error.
+    func scan(_ range: Range<Int>, options: BTFOptions, patterns: [[UInt8]]) -> TypeScan {
+        var b = self
+        b.constants = []
+        b.unsupported = []
+        b.seenEnumerators = []
+        var pending: [PendingRecord] = []
+        /// Matches the name at a string-table offset without making a String of every name.
+        func wanted(_ offset: UInt32) -> Bool {
+            guard offset != 0 else { return false }
+            return patterns.isEmpty || patterns.contains { file.nameMatches(offset, glob: $0) }
+        }
+        var failure: BTFError?
+        do {
+            for index in range {
+                let id = UInt32(index)
+                let ty = types[index]
+                switch ty.kind {
+                case .struct, .union:
+                    guard wanted(ty.nameOffset) else { continue }
+                    let n = try identifier(file.string(at: ty.nameOffset), "\(ty.kind.label) type id \(id)")
+                    guard !n.isEmpty else { continue }
+                    pending.append(PendingRecord(id: id, name: n, cName: "\(ty.kind == .struct ? "struct" : "union") \(n)"))
+                case .typedef:
+                    guard wanted(ty.nameOffset) else { continue }
+                    let n = try identifier(file.string(at: ty.nameOffset), "TYPEDEF type id \(id)")
+                    guard !n.isEmpty else { continue }
+                    let target = try resolve(id)
+                    let r = t(target)
+                    guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
+                    pending.append(PendingRecord(id: target, name: n, cName: n))
+                case .enum, .enum64:
+                    try b.addEnum(id, options: options)
+                default:
+                    continue
+                }
+            }
+        } catch let e as BTFError {
+            failure = e
+        } catch {
+            failure = fail("\(error)")
+        }
+        return TypeScan(pending: pending, constants: b.constants, unsupported: b.unsupported, error: failure)
     }
 
     /// Each pending record laid out and flattened, in order; large selections in parallel chunks, each with
@@ -214,6 +256,15 @@ extension Builder {
         }
         return signed ? base : "unsigned " + base
     }
+}
+
+/// What a stretch of type ids contributes, in id order.
+struct TypeScan: Sendable {
+    var pending: [PendingRecord] = []
+    var constants: [Constant] = []
+    var unsupported: [Unsupported] = []
+    /// The first error in the stretch; nothing after it was scanned.
+    var error: BTFError?
 }
 
 /// A struct or union chosen for the snapshot, before it is laid out.
