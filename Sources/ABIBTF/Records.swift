@@ -9,7 +9,7 @@ extension Builder {
         // Scanning the types (record names, enums' constants) splits into stretches of type ids, scanned in
         // parallel and joined in id order: the first error in id order is the one reported.
         let count = types.count
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / Builder.typesPerWorker))
+        let workers = max(1, min(options.workers ?? min(ProcessInfo.processInfo.activeProcessorCount, count / Builder.typesPerWorker), count - 1))
         let stretch = (count + workers - 1) / workers
         let scans: [TypeScan]
         if workers == 1 {
@@ -49,7 +49,7 @@ extension Builder {
         }
         // Laying out and flattening are independent per record: done in parallel chunks, then added in order,
         // so the snapshot (element record names included) is the one a single pass would build.
-        let made = makeRecords(chosen)
+        let made = makeRecords(chosen, workers: options.workers)
         for (i, result) in made.enumerated() {
             let m = try result.get()
             let (total, overflow) = produced.addingReportingOverflow(m.produced)
@@ -108,8 +108,8 @@ extension Builder {
 
     /// Each pending record laid out and flattened, in order; large selections in parallel chunks, each with
     /// its own copy of the builder's memos (the results do not depend on the chunking).
-    func makeRecords(_ items: [PendingRecord]) -> [Result<MadeRecord, BTFError>] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / Builder.recordsPerWorker)
+    func makeRecords(_ items: [PendingRecord], workers requested: Int?) -> [Result<MadeRecord, BTFError>] {
+        let workers = min(requested ?? min(ProcessInfo.processInfo.activeProcessorCount, items.count / Builder.recordsPerWorker), items.count)
         guard workers > 1 else {
             var b = self
             return items.map { p in b.makeMeasured(p) }
