@@ -14,13 +14,19 @@ public struct BTFOptions: Sendable {
     /// What the snapshot names as the header of every record and constant; nil: the file's last path component.
     public var header: String?
 
+    /// Threads that scan types and lay records out; nil: one per processor for a large blob, one for a small one.
+    /// The snapshot, and the error a bad blob gives, do not depend on it.
+    public var workers: Int?
+
     /// Makes options; the defaults take everything.
-    public init(records: [String] = [], enums: [String]? = nil, constantPrefixes: [String]? = nil, target: String? = nil, header: String? = nil) {
+    public init(records: [String] = [], enums: [String]? = nil, constantPrefixes: [String]? = nil, target: String? = nil, header: String? = nil,
+                workers: Int? = nil) {
         self.records = records
         self.enums = enums
         self.constantPrefixes = constantPrefixes
         self.target = target
         self.header = header
+        self.workers = workers
     }
 }
 
@@ -147,6 +153,10 @@ struct Builder {
 
     static let maxDepth = 100
     static let maxEntries = 4_000_000
+    /// Fewer selected records than this per processor are laid out on one thread.
+    static let recordsPerWorker = 512
+    /// Fewer types than this per processor are scanned on one thread.
+    static let typesPerWorker = 16_384
     static let maxSpelling = 1 << 16
 
     init(file: BTFFile, target: BTFTarget, header: String) {

@@ -1,40 +1,41 @@
 import ABIModel
+import Foundation
+import Synchronization
 
 extension Builder {
     /// Collects the selected records and enums.
     mutating func collect(options: BTFOptions) throws {
         let patterns = options.records.map { Array($0.utf8) }
-        /// Matches the name at a string-table offset without making a String of every name.
-        func wanted(_ offset: UInt32) -> Bool {
-            guard offset != 0 else { return false }
-            return patterns.isEmpty || patterns.contains { file.nameMatches(offset, glob: $0) }
+        // Scanning the types (record names, enums' constants) splits into stretches of type ids, scanned in
+        // parallel and joined in id order: the first error in id order is the one reported.
+        let count = types.count
+        let workers = max(1, min(options.workers ?? min(ProcessInfo.processInfo.activeProcessorCount, count / Builder.typesPerWorker), count - 1))
+        let stretch = (count + workers - 1) / workers
+        let scans: [TypeScan]
+        if workers == 1 {
+            scans = [scan(1..<max(1, count), options: options, patterns: patterns)]
+        } else {
+            let found = Mutex<[TypeScan]>(Array(repeating: TypeScan(), count: workers))
+            let base = self
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let range = max(1, min(count, w * stretch)) ..< max(1, min(count, (w + 1) * stretch))
+                let result = base.scan(range, options: options, patterns: patterns)
+                found.withLock { $0[w] = result }
+            }
+            scans = found.withLock { $0 }
+        }
+        var pending: [PendingRecord] = []
+        for scan in scans {
+            pending += scan.pending
+            // First definition of an enumerator name wins, across stretches as within one.
+            for c in scan.constants where seenEnumerators.insert(c.name).inserted { constants.append(c) }
+            unsupported += scan.unsupported
+            if let error = scan.error { throw error }
         }
         var seen: [String: UInt32] = [:]
-        var pending: [(id: UInt32, name: String, cName: String)] = []
-        for index in types.indices.dropFirst() {
-            let id = UInt32(index)
-            let ty = types[index]
-            switch ty.kind {
-            case .struct, .union:
-                guard wanted(ty.nameOffset) else { continue }
-                let n = try identifier(file.string(at: ty.nameOffset), "\(ty.kind.label) type id \(id)")
-                guard !n.isEmpty else { continue }
-                pending.append((id, n, "\(ty.kind == .struct ? "struct" : "union") \(n)"))
-            case .typedef:
-                guard wanted(ty.nameOffset) else { continue }
-                let n = try identifier(file.string(at: ty.nameOffset), "TYPEDEF type id \(id)")
-                guard !n.isEmpty else { continue }
-                let target = try resolve(id)
-                let r = t(target)
-                guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
-                pending.append((target, n, n))
-            case .enum, .enum64:
-                try addEnum(id, options: options)
-            default:
-                continue
-            }
-        }
         reservedNames = Set(pending.map(\.name))
+        var chosen: [PendingRecord] = []
+        chosen.reserveCapacity(pending.count)
         for p in pending {
             if let first = seen[p.name] {
                 let a = t(first), b = t(p.id)
@@ -44,13 +45,105 @@ extension Builder {
                 continue
             }
             seen[p.name] = p.id
-            try addRecord(p.id, name: p.name, cName: p.cName)
+            chosen.append(p)
+        }
+        // Laying out and flattening are independent per record: done in parallel chunks, then added in order,
+        // so the snapshot (element record names included) is the one a single pass would build.
+        let made = makeRecords(chosen, workers: options.workers)
+        for (i, result) in made.enumerated() {
+            let m = try result.get()
+            let (total, overflow) = produced.addingReportingOverflow(m.produced)
+            guard !overflow, total <= Builder.maxEntries else {
+                throw fail("\(chosen[i].cName) flattens to more than \(Builder.maxEntries) members (anonymous members nest too widely)")
+            }
+            produced = total
+            try add(m)
+        }
+    }
+
+    /// The records named in type ids `range` (in id order) and the constants of its enums; the scan stops at the first error.
+    func scan(_ range: Range<Int>, options: BTFOptions, patterns: [[UInt8]]) -> TypeScan {
+        var b = self
+        b.constants = []
+        b.unsupported = []
+        b.seenEnumerators = []
+        var pending: [PendingRecord] = []
+        /// Matches the name at a string-table offset without making a String of every name.
+        func wanted(_ offset: UInt32) -> Bool {
+            guard offset != 0 else { return false }
+            return patterns.isEmpty || patterns.contains { file.nameMatches(offset, glob: $0) }
+        }
+        var failure: BTFError?
+        do {
+            for index in range {
+                let id = UInt32(index)
+                let ty = types[index]
+                switch ty.kind {
+                case .struct, .union:
+                    guard wanted(ty.nameOffset) else { continue }
+                    let n = try identifier(file.string(at: ty.nameOffset), "\(ty.kind.label) type id \(id)")
+                    guard !n.isEmpty else { continue }
+                    pending.append(PendingRecord(id: id, name: n, cName: "\(ty.kind == .struct ? "struct" : "union") \(n)"))
+                case .typedef:
+                    guard wanted(ty.nameOffset) else { continue }
+                    let n = try identifier(file.string(at: ty.nameOffset), "TYPEDEF type id \(id)")
+                    guard !n.isEmpty else { continue }
+                    let target = try resolve(id)
+                    let r = t(target)
+                    guard r.kind == .struct || r.kind == .union, r.nameOffset == 0 || file.string(at: r.nameOffset).isEmpty else { continue }
+                    pending.append(PendingRecord(id: target, name: n, cName: n))
+                case .enum, .enum64:
+                    try b.addEnum(id, options: options)
+                default:
+                    continue
+                }
+            }
+        } catch let e as BTFError {
+            failure = e
+        } catch {
+            failure = fail("\(error)")
+        }
+        return TypeScan(pending: pending, constants: b.constants, unsupported: b.unsupported, error: failure)
+    }
+
+    /// Each pending record laid out and flattened, in order; large selections in parallel chunks, each with
+    /// its own copy of the builder's memos (the results do not depend on the chunking).
+    func makeRecords(_ items: [PendingRecord], workers requested: Int?) -> [Result<MadeRecord, BTFError>] {
+        let workers = min(requested ?? min(ProcessInfo.processInfo.activeProcessorCount, items.count / Builder.recordsPerWorker), items.count)
+        guard workers > 1 else {
+            var b = self
+            return items.map { p in b.makeMeasured(p) }
+        }
+        let chunk = (items.count + workers - 1) / workers
+        let results = Mutex<[[Result<MadeRecord, BTFError>]]>(Array(repeating: [], count: workers))
+        let base = self
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var b = base
+            let part = items[min(items.count, w * chunk) ..< min(items.count, (w + 1) * chunk)].map { p in b.makeMeasured(p) }
+            results.withLock { $0[w] = part }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+
+    /// ``makeRecord(_:name:cName:canonicalContext:)`` for a pending record, with the entries it produced; a failure is kept, not thrown.
+    private mutating func makeMeasured(_ p: PendingRecord) -> Result<MadeRecord, BTFError> {
+        // The count runs on over a chunk's records (bounding each chunk's memory as a single pass bounds the
+        // whole); each record reports its own share, which the caller adds up in order.
+        let before = produced
+        do {
+            var m = try makeRecord(p.id, name: p.name, cName: p.cName, canonicalContext: nil)
+            m.produced = produced - before
+            return .success(m)
+        } catch let e as BTFError {
+            return .failure(e)
+        } catch {
+            return .failure(fail("\(error)"))
         }
     }
 
     /// Adds a record (and the records of its arrays of anonymous structs and unions).
     mutating func addRecord(_ id: UInt32, name: String, cName: String) throws {
-        try appendRecord(id, name: name, cName: cName, canonicalContext: nil)
+        try add(try makeRecord(id, name: name, cName: cName, canonicalContext: nil))
     }
 
     /// Adds the record of an array of anonymous records' element type and points the array field of the record at
@@ -59,23 +152,31 @@ extension Builder {
         if let f = records[outer].fields.firstIndex(where: { $0.name == fieldName }) {
             records[outer].fields[f].type.record = name
         }
-        try appendRecord(id, name: name, cName: cName, canonicalContext: records[outer].name)
+        try add(try makeRecord(id, name: name, cName: cName, canonicalContext: records[outer].name))
     }
 
-    /// Lays out one record, flattens its members, and adds it with its alignment note, then the element
-    /// records of its arrays of anonymous records (named uniquely).
-    private mutating func appendRecord(_ id: UInt32, name: String, cName: String, canonicalContext: String?) throws {
+    /// Lays out one record and flattens its members, without adding it.
+    mutating func makeRecord(_ id: UInt32, name: String, cName: String, canonicalContext: String?) throws -> MadeRecord {
         let ty = t(id)
         let inferred = try layout(id, depth: 0)
         var walker = Flattener(recordName: name, recordCName: cName, canonicalContext: canonicalContext)
         try walker.walk(id, baseBits: 0, prefix: "", anonPath: [], indexPath: [], builder: &self, depth: 0)
-        records.append(Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
-                              alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
-                              anonymousMembers: walker.anonymous, alignmentInferred: true))
+        let record = Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
+                            alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
+                            anonymousMembers: walker.anonymous, alignmentInferred: true)
+        return MadeRecord(record: record,
+                          note: BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised),
+                          unsupported: walker.unsupported, elements: walker.elementRecords)
+    }
+
+    /// Adds a made record with its alignment note, then the element records of its arrays of anonymous
+    /// records (named uniquely, in order).
+    private mutating func add(_ made: MadeRecord) throws {
+        records.append(made.record)
         let index = records.count - 1
-        notes.append(BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised))
-        unsupported += walker.unsupported
-        for element in walker.elementRecords {
+        notes.append(made.note)
+        unsupported += made.unsupported
+        for element in made.elements {
             var elementName = element.name
             while reservedNames.contains(elementName) { elementName += "_" }
             reservedNames.insert(elementName)
@@ -155,6 +256,32 @@ extension Builder {
         }
         return signed ? base : "unsigned " + base
     }
+}
+
+/// What a stretch of type ids contributes, in id order.
+struct TypeScan: Sendable {
+    var pending: [PendingRecord] = []
+    var constants: [Constant] = []
+    var unsupported: [Unsupported] = []
+    /// The first error in the stretch; nothing after it was scanned.
+    var error: BTFError?
+}
+
+/// A struct or union chosen for the snapshot, before it is laid out.
+struct PendingRecord: Sendable {
+    var id: UInt32
+    var name: String
+    var cName: String
+}
+
+/// One record laid out and flattened, with what goes beside it in the snapshot.
+struct MadeRecord: Sendable {
+    var record: Record
+    var note: BTFAlignmentNote
+    var unsupported: [Unsupported]
+    var elements: [ElementRecord]
+    /// Flattened entries it produced (counted against ``Builder/maxEntries`` in order).
+    var produced = 0
 }
 
 /// An array member of anonymous record type, whose element type becomes a record of its own.

@@ -9,6 +9,15 @@ extension ABISnapshot {
         return copy.fastJSON()
     }
 
+    /// ``jsonData()``'s bytes as pieces in order, not joined: a large snapshot's records are written on every
+    /// processor, and a caller writing a file need not copy them into one buffer.
+    public func jsonParts() throws -> [Data] {
+        if ABISnapshot.referenceJSON { return [try foundationJSONData()] }
+        var copy = self
+        copy.normalize()
+        return copy.fastJSONParts()
+    }
+
     /// `ABIGEN_JSON_REFERENCE=1` makes ``jsonData()`` and ``decode(_:path:)`` use Foundation only: the yardstick
     /// `Scripts/bench.py` times the fast reader and writer against (the output is the same bytes).
     static let referenceJSON = ProcessInfo.processInfo.environment["ABIGEN_JSON_REFERENCE"] == "1"

@@ -78,13 +78,19 @@ struct Generate: ParsableCommand {
     func run() throws {
         let diagnostics = source.diagnostics
         diagnostics.phase("generate: start")
-        let data = try render()
-        try OutputFile.write(data, to: output)
+        try OutputFile.write(try renderParts(), to: output)
         diagnostics.phase("generate: written")
     }
 
     /// The output's bytes.
     func render() throws -> Data {
+        let parts = try renderParts()
+        guard parts.count > 1 else { return parts.first ?? Data() }
+        return parts.reduce(into: Data()) { $0.append($1) }
+    }
+
+    /// The output's bytes in pieces, in order (a large JSON snapshot is written in parallel pieces).
+    func renderParts() throws -> [Data] {
         let abi: ABISnapshot
         if let snapshot {
             do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
@@ -94,15 +100,15 @@ struct Generate: ParsableCommand {
         source.diagnostics.phase("generate: parsed")
         switch format {
         case .json:
-            return try abi.jsonData()
+            return try abi.jsonParts()
         case .swift:
             let options = SwiftEmitterOptions(emitSupportTypes: !noSupportTypes, accessLevel: access.rawValue)
-            return Data(SwiftEmitter.emit(abi, options: options).utf8)
+            return [Data(SwiftEmitter.emit(abi, options: options).utf8)]
         case .markdown:
-            return Data(LayoutMarkdown.render(abi).utf8)
+            return [Data(LayoutMarkdown.render(abi).utf8)]
         case .svg:
             try refuseUnknownExtensions(abi)
-            return Data(LayoutSVG.render(abi, extend: try extendedSizes()).utf8)
+            return [Data(LayoutSVG.render(abi, extend: try extendedSizes()).utf8)]
         }
     }
 

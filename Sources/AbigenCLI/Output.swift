@@ -21,11 +21,17 @@ import Darwin
 enum OutputFile {
     /// Writes `data` to `path` (see ``OutputFile``); nil or `-` is standard output.
     static func write(_ data: Data, to path: String?) throws {
+        try write([data], to: path)
+    }
+
+    /// Writes `parts`, one after another, as one output (see ``OutputFile``).
+    static func write(_ parts: [Data], to path: String?) throws {
         guard let path, path != "-" else {
-            try writeStandardOutput(data)
+            guard standardOutputIsOpen else { throw ToolError("abigen: standard output: cannot write: it is closed") }
+            for data in parts { try writeAll(data, fd: STDOUT_FILENO, name: "standard output") }
             return
         }
-        try commit(data, try stage(data, at: path))
+        try commit(parts, try stage(parts, at: path))
     }
 
     /// A write prepared but not yet visible: a temporary file to rename, or a device to write through.
@@ -38,6 +44,11 @@ enum OutputFile {
 
     /// Prepares writing `data` to `path`: for regular files the data is written to a temporary file beside it.
     static func stage(_ data: Data, at path: String) throws -> Staged {
+        try stage([data], at: path)
+    }
+
+    /// ``stage(_:at:)`` for output in pieces.
+    static func stage(_ parts: [Data], at path: String) throws -> Staged {
         guard !path.isEmpty else { throw ToolError("abigen: -o: empty path") }
         var target = path
         var st = stat()
@@ -84,7 +95,7 @@ enum OutputFile {
                 umask(mask)
                 _ = fchmod(fd, 0o666 & ~mask)
             }
-            try writeAll(data, fd: fd, name: path)
+            for data in parts { try writeAll(data, fd: fd, name: path) }
         } catch {
             close(fd)
             unlink(temporary)
@@ -102,6 +113,11 @@ enum OutputFile {
 
     /// Makes a staged write visible: renames the temporary file into place, or writes through to the device.
     static func commit(_ data: Data, _ staged: Staged) throws {
+        try commit([data], staged)
+    }
+
+    /// ``commit(_:_:)`` for output in pieces.
+    static func commit(_ parts: [Data], _ staged: Staged) throws {
         switch staged {
         case let .file(path, temporary):
             defer { InterruptCleanup.unregister(path: temporary) }
@@ -114,7 +130,7 @@ enum OutputFile {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw ToolError("abigen: \(path): \(errorText())") }
             defer { close(fd) }
-            try writeAll(data, fd: fd, name: path)
+            for data in parts { try writeAll(data, fd: fd, name: path) }
         }
     }
 
