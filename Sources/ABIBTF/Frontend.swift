@@ -1,5 +1,6 @@
 import ABIModel
 import Foundation
+import Synchronization
 
 /// What to take from a BTF blob.
 public struct BTFOptions: Sendable {
@@ -66,15 +67,28 @@ public enum BTFFrontend {
         let header = options.header ?? (last.isEmpty || last == "." || last == ".." || last == "/" ? "btf" : last)
         var builder = Builder(file: file, target: target, header: header)
         try builder.collect(options: options)
-        // Put in name order here by moving indexes, not records: normalize() then finds them sorted.
-        let recordOrder = nameOrder(builder.records.map(\.name))
-        let records = recordOrder.map { builder.records[$0] }
-        let constants = nameOrder(builder.constants.map(\.name)).map { builder.constants[$0] }
-        // One note was added with each record, so the same order sorts them.
-        let notes = builder.notes.count == builder.records.count ? recordOrder.map { builder.notes[$0] }
-                                                                  : builder.notes.sorted { $0.record < $1.record }
+        // Put in name order here by moving indexes, not records: normalize() then finds them sorted. Records
+        // and constants are sorted at the same time.
+        let recordNames = builder.records.map(\.name), constantNames = builder.constants.map(\.name)
+        let orders = Mutex<[[Int]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let order = nameOrder(i == 0 ? recordNames : constantNames)
+            orders.withLock { $0[i] = order }
+        }
+        let (recordOrder, constantOrder) = orders.withLock { ($0[0], $0[1]) }
+        // Moved into order in place (swaps move values; copying would retain and release every field).
+        var records = builder.records
         builder.records = []
+        records.permute(by: recordOrder)
+        // One note was added with each record, so the same order sorts them.
+        var notes = builder.notes
+        builder.notes = []
+        if notes.count == records.count { notes.permute(by: recordOrder) } else { notes.sort { $0.record < $1.record } }
+        // The first definition of an enumerator name wins: the stable sort put it first among its namesakes.
+        var constants = builder.constants
         builder.constants = []
+        constants.permute(by: constantOrder)
+        constants.keepFirstOfEachRun { $0.name == $1.name }
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
                                    records: records, constants: constants, skippedMacros: [],
                                    unsupported: builder.unsupported)
@@ -93,24 +107,82 @@ public enum BTFFrontend {
 }
 
 /// The indexes of `names` in the order a stable sort by name puts them; the first 16 UTF-8 bytes of each
-/// name, compared as two big-endian words, decide most comparisons without comparing Strings.
+/// name, compared as two big-endian words, decide most comparisons without looking at the Strings.
 func nameOrder(_ names: [String]) -> [Int] {
-    var keys: [(UInt64, UInt64)] = []
+    struct Key { var a: UInt64; var b: UInt64; var index: Int }
+    var keys: [Key] = []
     keys.reserveCapacity(names.count)
-    for n in names {
+    for (index, n) in names.enumerated() {
         var a: UInt64 = 0, b: UInt64 = 0, i = 0
         for byte in n.utf8.prefix(16) {
             if i < 8 { a |= UInt64(byte) << (56 - 8 * i) } else { b |= UInt64(byte) << (56 - 8 * (i - 8)) }
             i += 1
         }
-        keys.append((a, b))
+        keys.append(Key(a: a, b: b, index: index))
     }
-    return names.indices.sorted { x, y in
-        let (kx, ky) = (keys[x], keys[y])
-        if kx != ky { return kx < ky }
-        if names[x] != names[y] { return names[x] < names[y] }
-        return x < y
+    keys.sort { x, y in
+        if x.a != y.a { return x.a < y.a }
+        if x.b != y.b { return x.b < y.b }
+        switch utf8Order(names[x.index], names[y.index]) {
+        case .some(let less): return less
+        case nil: return x.index < y.index
+        }
     }
+    return keys.map(\.index)
+}
+
+extension Array {
+    /// Rearranges the elements so that the one at `order[i]` comes to `i` (`order` is a permutation of the
+    /// indices), by swaps along the permutation's cycles.
+    mutating func permute(by order: [Int]) {
+        guard order.count == count else { return }
+        var placed = [Bool](repeating: false, count: count)
+        // The buffer's swapAt moves the two values (Array's copies them, retaining what they hold).
+        withUnsafeMutableBufferPointer { buffer in
+            for start in buffer.indices where !placed[start] {
+                var j = start
+                while true {
+                    placed[j] = true
+                    let k = order[j]
+                    guard k != start, k >= 0, k < buffer.count, !placed[k] else { break }
+                    buffer.swapAt(j, k)
+                    j = k
+                }
+            }
+        }
+    }
+
+    /// Keeps only the first element of each run of neighbours that `same` finds equal.
+    mutating func keepFirstOfEachRun(_ same: (Element, Element) -> Bool) {
+        guard count > 1 else { return }
+        var kept = 0
+        withUnsafeMutableBufferPointer { buffer in
+            for i in 1..<buffer.count where !same(buffer[kept], buffer[i]) {
+                kept += 1
+                if kept != i { buffer.swapAt(kept, i) }
+            }
+        }
+        removeLast(count - kept - 1)
+    }
+}
+
+/// Whether `a` sorts before `b` as `String`'s `<` orders them (nil: equal). ASCII strings, every name BTF gives
+/// (they are checked to be C identifiers), are compared as bytes; any other falls back to `String`.
+func utf8Order(_ a: String, _ b: String) -> Bool? {
+    var a = a, b = b
+    let bytes: Bool?? = a.withUTF8 { x in
+        b.withUTF8 { y in
+            guard x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let common = min(x.count, y.count)
+            if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+                let c = memcmp(px, py, common)
+                if c != 0 { return .some(c < 0) }
+            }
+            return x.count == y.count ? .some(nil) : .some(x.count < y.count)
+        }
+    }
+    if let decided = bytes { return decided }
+    return a == b ? nil : a < b
 }
 
 /// Shell-style glob match supporting `*` and `?`.
@@ -146,8 +218,6 @@ struct Builder {
     var intNames: [UInt32: String] = [:]
     /// Flattened entries produced so far (fields + anonymous members), bounded against exponential nesting.
     var produced = 0
-    /// Enumerator names kept so far.
-    var seenEnumerators: Set<String> = []
     /// Record names in use, so synthesized element records get fresh ones.
     var reservedNames: Set<String> = []
 

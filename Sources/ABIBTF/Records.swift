@@ -27,8 +27,8 @@ extension Builder {
         var pending: [PendingRecord] = []
         for scan in scans {
             pending += scan.pending
-            // First definition of an enumerator name wins, across stretches as within one.
-            for c in scan.constants where seenEnumerators.insert(c.name).inserted { constants.append(c) }
+            // Every enumerator, repeated names included, in id order: the frontend keeps the first of each name.
+            constants += scan.constants
             unsupported += scan.unsupported
             if let error = scan.error { throw error }
         }
@@ -66,7 +66,6 @@ extension Builder {
         var b = self
         b.constants = []
         b.unsupported = []
-        b.seenEnumerators = []
         var pending: [PendingRecord] = []
         /// Matches the name at a string-table offset without making a String of every name.
         func wanted(_ offset: UInt32) -> Bool {
@@ -184,7 +183,7 @@ extension Builder {
         }
     }
 
-    /// Adds an enum's enumerators as constants (first definition of a name wins).
+    /// Adds an enum's enumerators as constants (all of them: the frontend keeps the first definition of a name).
     mutating func addEnum(_ id: UInt32, options: BTFOptions) throws {
         let ty = t(id)
         guard ty.memberCount > 0 else { return }
@@ -212,7 +211,6 @@ extension Builder {
             let n = try identifier(file.string(at: e.nameOffset), "an enumerator of type id \(id)")
             guard !n.isEmpty else { continue }
             guard everything || tagWanted || (options.constantPrefixes ?? []).contains(where: { n.hasPrefix($0) }) else { continue }
-            guard seenEnumerators.insert(n).inserted else { continue }
             // The value as the enum's type holds it.
             let value: IntegerValue
             if ty.kind == .enum {

@@ -182,6 +182,24 @@ struct JSONWriter {
         count += 4
     }
 
+    /// An array of elements written by `element`, each lent where it lies in the array's storage (iterating
+    /// the array itself would copy every element out, retaining and releasing what it holds).
+    mutating func array<T>(_ items: [T], _ element: (inout JSONWriter, T) -> Void) {
+        items.withUnsafeBufferPointer { buffer in
+            raw("[")
+            depth += 1
+            for i in buffer.indices {
+                if i > 0 { raw(",") }
+                newline()
+                element(&self, buffer[i])
+            }
+            if buffer.isEmpty { byte(0x0A) }    // JSONEncoder writes an empty array as "[\n\n  ]"
+            depth -= 1
+            newline()
+            raw("]")
+        }
+    }
+
     /// An array of elements written by `element`.
     mutating func array<C: Collection>(_ items: C, _ element: (inout JSONWriter, C.Element) -> Void) {
         raw("[")
@@ -204,22 +222,25 @@ extension JSONWriter {
     /// Records at or above this count are written in parallel chunks.
     static let parallelRecords = 2048
 
-    /// The records array, as ``array(_:_:)`` writes it: a large one in contiguous chunks on every processor,
-    /// each written at the array's depth into its own buffer, kept as a piece of the output (the same bytes).
-    mutating func records(_ records: [Record]) {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, records.count / (JSONWriter.parallelRecords / 2))
-        guard workers > 1 else { array(records) { $0.write($1) }; return }
-        let chunk = (records.count + workers - 1) / workers
+    /// An array as ``array(_:_:)`` writes it; a large one (records, constants) in contiguous chunks on every
+    /// processor, each written at the array's depth into its own buffer, kept as a piece of the output (the
+    /// same bytes). `bytesEach` sizes the buffers.
+    mutating func parallelArray<T: Sendable>(_ items: [T], bytesEach: Int, _ element: @escaping @Sendable (inout JSONWriter, T) -> Void) {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / (JSONWriter.parallelRecords / 2))
+        guard workers > 1 else { array(items, element); return }
+        let chunk = (items.count + workers - 1) / workers
         let parts = Mutex<[Data]>(Array(repeating: Data(), count: workers))
         let depth = self.depth + 1
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let range = min(records.count, w * chunk) ..< min(records.count, (w + 1) * chunk)
-            var part = JSONWriter(capacity: range.count * 2048)
+            let range = min(items.count, w * chunk) ..< min(items.count, (w + 1) * chunk)
+            var part = JSONWriter(capacity: range.count * bytesEach)
             part.depth = depth
-            for i in range {
-                if i > 0 { part.raw(",") }
-                part.newline()
-                part.write(records[i])
+            items.withUnsafeBufferPointer { items in
+                for i in range {
+                    if i > 0 { part.raw(",") }
+                    part.newline()
+                    element(&part, items[i])
+                }
             }
             let bytes = part.finish()
             parts.withLock { $0[w] = bytes }
@@ -247,14 +268,14 @@ extension ABISnapshot {
         var w = JSONWriter(capacity: 1 << 20)
         w.object { w in
             var f = true
-            w.key("constants", first: &f); w.array(constants) { $0.write($1) }
+            w.key("constants", first: &f); w.parallelArray(constants, bytesEach: 512) { $0.write($1) }
             if let groups = headerGroups {
                 w.key("headerGroups", first: &f); w.array(groups) { w, g in w.array(g) { $0.string($1) } }
             }
             w.key("headers", first: &f); w.array(headers) { $0.string($1) }
             w.key("includeDirectories", first: &f); w.array(includeDirectories) { $0.string($1) }
             if let p = preludeHeaders { w.key("preludeHeaders", first: &f); w.array(p) { $0.string($1) } }
-            w.key("records", first: &f); w.records(records)
+            w.key("records", first: &f); w.parallelArray(records, bytesEach: 4096) { $0.write($1) }
             w.key("schemaVersion", first: &f); w.int(schemaVersion)
             w.key("skippedMacros", first: &f); w.array(skippedMacros) { w, m in
                 w.object { w in

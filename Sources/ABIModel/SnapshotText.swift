@@ -39,6 +39,16 @@ public enum SnapshotText {
         return shown(s, limit: Int.max)
     }
 
+    /// True when every byte of `s` is printable ASCII (0x20 to 0x7E); looks at the UTF-8 bytes in place.
+    public static func isPrintableASCII(_ s: String) -> Bool {
+        if let answer = s.utf8.withContiguousStorageIfAvailable({ bytes in
+            var bad = false
+            for b in bytes { bad = bad || b < 0x20 || b >= 0x7F }
+            return !bad
+        }) { return answer }
+        return s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
     /// True for a C identifier: `[A-Za-z_][A-Za-z0-9_]*`.
     public static func isIdentifier<S: StringProtocol>(_ s: S) -> Bool {
         var first = true

@@ -25,7 +25,7 @@ struct SnapshotValidator {
 
     func text(_ s: String, _ what: @autoclosure () -> String) throws {
         // Printable ASCII (almost every string) needs no look at scalars.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return }
+        if SnapshotText.isPrintableASCII(s) { return }
         guard let bad = s.unicodeScalars.first(where: SnapshotText.isForbidden) else { return }
         throw fail("\(what()): contains control character U+\(String(format4(bad.value)))")
     }
@@ -155,10 +155,12 @@ struct SnapshotValidator {
         let work: @Sendable (Int) -> Void = { chunk in
             var v = SnapshotValidator(path: path)
             var local: [Int: SnapshotError] = [:]
-            for ri in chunk * chunkSize ..< min(records.count, (chunk + 1) * chunkSize) {
-                do { try v.record(records[ri], index: ri) }
-                catch let e as SnapshotError { local[ri] = e }
-                catch { local[ri] = SnapshotError(path: path, message: "\(error)") }
+            records.withUnsafeBufferPointer { records in
+                for ri in chunk * chunkSize ..< min(records.count, (chunk + 1) * chunkSize) {
+                    do { try v.record(records[ri], index: ri) }
+                    catch let e as SnapshotError { local[ri] = e }
+                    catch { local[ri] = SnapshotError(path: path, message: "\(error)") }
+                }
             }
             if !local.isEmpty { found.withLock { $0.merge(local) { a, _ in a } } }
         }
@@ -203,12 +205,15 @@ struct SnapshotValidator {
             }
         }
         var names = Set<String>(minimumCapacity: r.fields.count)
-        for (fi, f) in r.fields.enumerated() {
-            guard SnapshotText.isMemberPath(f.name) else {
-                throw fail("\(at), field #\(fi + 1) \(Self.q(f.name)): name is not a C member name (identifiers joined by '.')")
+        // Through the array's storage: each field is checked where it lies, not copied out first.
+        try r.fields.withUnsafeBufferPointer { fields in
+            for fi in fields.indices {
+                guard SnapshotText.isMemberPath(fields[fi].name) else {
+                    throw fail("\(at), field #\(fi + 1) \(Self.q(fields[fi].name)): name is not a C member name (identifiers joined by '.')")
+                }
+                guard names.insert(fields[fi].name).inserted else { throw fail("\(at), field \(fields[fi].name): appears twice") }
+                try field(fields[fi], in: r, anonymous: paths)
             }
-            guard names.insert(f.name).inserted else { throw fail("\(at), field \(f.name): appears twice") }
-            try field(f, in: r, anonymous: paths)
         }
     }
 
