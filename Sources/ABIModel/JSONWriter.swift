@@ -91,9 +91,10 @@ struct JSONWriter {
         var s = s
         s.withUTF8 { b in
             // Most strings need no escaping: copy them in one go.
-            var clean = true
-            for c in b where c < 0x20 || c == 0x22 || c == 0x5C { clean = false; break }
-            if clean {
+            // No early exit: a loop that only accumulates is vectorized.
+            var bad: UInt8 = 0
+            for c in b { bad |= (c < 0x20 ? 1 : 0) | (c == 0x22 ? 1 : 0) | (c == 0x5C ? 1 : 0) }
+            if bad == 0 {
                 reserve(b.count + 2)
                 base[count] = 0x22
                 if let src = b.baseAddress { (base + count + 1).update(from: src, count: b.count) }

@@ -42,9 +42,10 @@ public enum SnapshotText {
     /// True when every byte of `s` is printable ASCII (0x20 to 0x7E); looks at the UTF-8 bytes in place.
     public static func isPrintableASCII(_ s: String) -> Bool {
         if let answer = s.utf8.withContiguousStorageIfAvailable({ bytes in
-            var bad = false
-            for b in bytes { bad = bad || b < 0x20 || b >= 0x7F }
-            return !bad
+            // No early exit: a loop that only accumulates is vectorized.
+            var bad: UInt8 = 0
+            for b in bytes { bad |= (b < 0x20 ? 1 : 0) | (b >= 0x7F ? 1 : 0) }
+            return bad == 0
         }) { return answer }
         return s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
