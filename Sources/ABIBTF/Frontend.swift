@@ -84,6 +84,8 @@ public enum BTFFrontend {
         var notes = builder.notes
         builder.notes = []
         if notes.count == records.count { notes.permute(by: recordOrder) } else { notes.sort { $0.record < $1.record } }
+        var broken = builder.broken
+        broken.permute(by: recordOrder)
         // The first definition of an enumerator name wins: the stable sort put it first among its namesakes.
         var constants = builder.constants
         builder.constants = []
@@ -98,7 +100,16 @@ public enum BTFFrontend {
         // A BTF blob that contradicts itself (a member beyond its record, bits past its end…) yields a
         // model no later stage may trust: refuse it with the rule it breaks, as a bad snapshot is refused.
         do {
-            try snapshot.validate(path: file.path)
+            // Each record was checked as it was made; the messages of broken ones are made again with their place.
+            var problems: [Int: SnapshotError] = [:]
+            if broken.count == snapshot.records.count {
+                for i in broken.indices where broken[i] {
+                    problems[i] = ABISnapshot.recordProblem(snapshot.records[i], index: i, path: file.path)
+                }
+                try snapshot.validate(path: file.path, recordProblems: problems)
+            } else {
+                try snapshot.validate(path: file.path)
+            }
         } catch let e as SnapshotError {
             throw BTFError(file: file.path, message: "describes an impossible layout: \(e.message)")
         }
@@ -209,6 +220,8 @@ struct Builder {
     var constants: [Constant] = []
     var unsupported: [Unsupported] = []
     var notes: [BTFAlignmentNote] = []
+    /// For each of ``records``: whether it broke one of the snapshot's rules for a record on its own.
+    var broken: [Bool] = []
     /// One past the index into ``memos`` of each type's memo, or 0 (type ids fit in 20 bits): one small table for
     /// all types, the memos themselves only for the types the selected records reach.
     var memoSlot: [Int32]

@@ -150,6 +150,7 @@ extension Builder {
     mutating func addSynthesized(_ id: UInt32, name: String, cName: String, outer: Int, fieldName: String) throws {
         if let f = records[outer].fields.firstIndex(where: { $0.name == fieldName }) {
             records[outer].fields[f].type.record = name
+            broken[outer] = ABISnapshot.recordProblem(records[outer], index: 0, path: file.path) != nil
         }
         try add(try makeRecord(id, name: name, cName: cName, canonicalContext: records[outer].name))
     }
@@ -163,15 +164,19 @@ extension Builder {
         let record = Record(name: name, cName: cName, kind: ty.kind == .union ? .union : .struct, size: Int(ty.sizeOrType),
                             alignment: inferred.alignment, packed: inferred.packed, header: header, fields: walker.fields,
                             anonymousMembers: walker.anonymous, alignmentInferred: true)
+        // Checked by the snapshot's own rules now, while the record is in the cache; the frontend reports the first
+        // broken one in the snapshot's order (see BTFFrontend.read).
         return MadeRecord(record: record,
                           note: BTFAlignmentNote(record: name, inferred: true, packedDetected: inferred.packed, raisedByOffsets: inferred.raised),
-                          unsupported: walker.unsupported, elements: walker.elementRecords)
+                          unsupported: walker.unsupported, elements: walker.elementRecords,
+                          broken: ABISnapshot.recordProblem(record, index: 0, path: file.path) != nil)
     }
 
     /// Adds a made record with its alignment note, then the element records of its arrays of anonymous
     /// records (named uniquely, in order).
     private mutating func add(_ made: MadeRecord) throws {
         records.append(made.record)
+        broken.append(made.broken)
         let index = records.count - 1
         notes.append(made.note)
         unsupported += made.unsupported
@@ -280,6 +285,8 @@ struct MadeRecord: Sendable {
     var elements: [ElementRecord]
     /// Flattened entries it produced (counted against ``Builder/maxEntries`` in order).
     var produced = 0
+    /// Whether it breaks one of the snapshot's rules for a record on its own (checked as it was made).
+    var broken = false
 }
 
 /// An array member of anonymous record type, whose element type becomes a record of its own.

@@ -8,6 +8,23 @@ extension ABISnapshot {
         var v = SnapshotValidator(path: path)
         try v.check(self)
     }
+
+    /// ``validate(path:)`` for a producer that already checked each record on its own with
+    /// ``recordProblem(_:index:path:)`` (where the record was still in the cache): `recordProblems` maps the index
+    /// of every record that broke a rule to what it broke. The other rules, and the order failures are reported
+    /// in, are those of ``validate(path:)``.
+    public func validate(path: String, recordProblems: [Int: SnapshotError]) throws {
+        var v = SnapshotValidator(path: path)
+        try v.check(self, recordFailures: recordProblems)
+    }
+
+    /// The first of the rules ``validate(path:)`` applies to each record on its own that `record` breaks (nil:
+    /// none); `index`, its place in the snapshot's records, numbers it in the message.
+    public static func recordProblem(_ record: Record, index: Int, path: String) -> SnapshotError? {
+        var v = SnapshotValidator(path: path)
+        do { try v.record(record, index: index) } catch let e as SnapshotError { return e } catch { return SnapshotError(path: path, message: "\(error)") }
+        return nil
+    }
 }
 
 /// The validation rules, applied in file order.
@@ -47,7 +64,7 @@ struct SnapshotValidator {
         guard v <= SnapshotLimits.maximumSize else { throw fail("\(what()) \(v) is absurd (more than 2^32)") }
     }
 
-    mutating func check(_ s: ABISnapshot) throws {
+    mutating func check(_ s: ABISnapshot, recordFailures precomputed: [Int: SnapshotError]? = nil) throws {
         guard s.schemaVersion <= ABISnapshot.currentSchemaVersion else {
             throw fail(ABISnapshot.newerVersionMessage(String(s.schemaVersion)))
         }
@@ -75,8 +92,9 @@ struct SnapshotValidator {
             try text(d, "include directory " + Self.q(d))
             if d.isEmpty { throw fail("an include directory is empty") }
         }
-        // Each record's own rules in parallel chunks; then, in file order, the first of its failure or a repeated name.
-        let failures = recordFailures(s.records)
+        // Each record's own rules in parallel chunks (unless the producer checked them); then, in file order, the
+        // first of its failure or a repeated name.
+        let failures = precomputed ?? recordFailures(s.records)
         var recordIndex: [String: Int] = [:]
         recordIndex.reserveCapacity(s.records.count)
         for (ri, r) in s.records.enumerated() {

@@ -176,6 +176,34 @@ struct SnapshotValidationTests {
         #expect((Sample.problem(s) ?? "").count < 300, "long names are cut")
     }
 
+    /// What a producer that checks each record itself (the BTF frontend) reports must be what validate reports,
+    /// whichever comes first: a repeated name before a broken record, or the other way round.
+    @Test("validate with each record's problems found by its producer reports what validate reports")
+    func producerCheckedRecords() {
+        func both(_ s: ABISnapshot) -> (String?, String?) {
+            var problems: [Int: SnapshotError] = [:]
+            for (i, r) in s.records.enumerated() { problems[i] = ABISnapshot.recordProblem(r, index: i, path: "t.json") }
+            let checked: String?
+            do { try s.validate(path: "t.json", recordProblems: problems); checked = nil } catch { checked = "\(error)" }
+            let full: String?
+            do { try s.validate(path: "t.json"); full = nil } catch { full = "\(error)" }
+            return (checked, full)
+        }
+        var s = Sample.valid
+        var a = s.records[0], b = s.records[0], c = s.records[0]
+        a.name = "a"; b.name = "b"; c.name = "c"
+        s.records = [a, b, c]
+        #expect(both(s).0 == nil && both(s).1 == nil)
+        s.records[1].fields[0].offset = 70                     // b broken; nothing before it
+        #expect(both(s).0 == both(s).1 && both(s).1?.contains("record b, field opcode") == true)
+        s.records[0].name = "b"; s.records[1].name = "b"        // b twice, the second also broken: the break comes first
+        #expect(both(s).0 == both(s).1 && both(s).1?.contains("record b, field opcode") == true)
+        s.records[1].fields[0].offset = 0                      // only the repeated name
+        #expect(both(s).0 == both(s).1 && both(s).1?.contains("appears twice") == true)
+        s.records[1].name = "1b"                               // a name that is not an identifier: numbered by its place
+        #expect(both(s).0 == both(s).1 && both(s).1?.contains("record #2") == true)
+    }
+
     @Test("C1 controls, line separators and bidirectional overrides are control characters too")
     func controlCharacters() {
         for scalar in ["\u{0}", "\u{7F}", "\u{85}", "\u{2029}", "\u{202E}", "\u{2066}"] {
