@@ -15,6 +15,9 @@ public struct BTFOptions: Sendable {
     /// What the snapshot names as the header of every record and constant; nil: the file's last path component.
     public var header: String?
 
+    /// Where phase timings go (`ABIGEN_TRACE`); nil: nowhere.
+    public var diagnostics: Diagnostics?
+
     /// Threads that scan types and lay records out; nil: one per processor for a large blob, one for a small one.
     /// The snapshot, and the error a bad blob gives, do not depend on it.
     public var workers: Int?
@@ -67,6 +70,7 @@ public enum BTFFrontend {
         let header = options.header ?? (last.isEmpty || last == "." || last == ".." || last == "/" ? "btf" : last)
         var builder = Builder(file: file, target: target, header: header)
         try builder.collect(options: options)
+        options.diagnostics?.phase("btf: \(builder.records.count) records added")
         // Put in name order here by moving indexes, not records: normalize() then finds them sorted. Records
         // and constants are sorted at the same time.
         let recordNames = builder.records.map(\.name), constantNames = builder.constants.map(\.name)
@@ -91,6 +95,7 @@ public enum BTFFrontend {
         builder.constants = []
         constants.permute(by: constantOrder)
         constants.keepFirstOfEachRun { $0.name == $1.name }
+        options.diagnostics?.phase("btf: sorted")
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
                                    records: records, constants: constants, skippedMacros: [],
                                    unsupported: builder.unsupported)
@@ -113,6 +118,7 @@ public enum BTFFrontend {
         } catch let e as SnapshotError {
             throw BTFError(file: file.path, message: "describes an impossible layout: \(e.message)")
         }
+        options.diagnostics?.phase("btf: validated")
         return BTFSnapshot(snapshot: snapshot, alignment: notes, target: target)
     }
 }

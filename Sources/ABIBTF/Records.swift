@@ -24,6 +24,7 @@ extension Builder {
             }
             scans = found.withLock { $0 }
         }
+        options.diagnostics?.phase("btf: \(count) types scanned")
         var pending: [PendingRecord] = []
         for scan in scans {
             pending += scan.pending
@@ -49,7 +50,9 @@ extension Builder {
         }
         // Laying out and flattening are independent per record: done in parallel chunks, then added in order,
         // so the snapshot (element record names included) is the one a single pass would build.
+        options.diagnostics?.phase("btf: \(chosen.count) records chosen")
         let made = makeRecords(chosen, workers: options.workers)
+        options.diagnostics?.phase("btf: records laid out")
         for (i, result) in made.enumerated() {
             let m = try result.get()
             let (total, overflow) = produced.addingReportingOverflow(m.produced)

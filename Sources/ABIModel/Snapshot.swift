@@ -77,7 +77,9 @@ extension ABISnapshot {
         func sorted<T>(_ a: [T], _ less: (T, T) -> Bool) -> Bool {
             a.indices.dropFirst().allSatisfy { !less(a[$0], a[$0 - 1]) }
         }
-        return sorted(records) { $0.name < $1.name } && sorted(constants) { $0.name < $1.name }
+        // Names are compared as bytes where both are ASCII (the same order as `<`, without its Unicode machinery).
+        func less(_ a: String, _ b: String) -> Bool { SnapshotText.strictlyPrecedes(a, b) ?? (a < b) }
+        return sorted(records) { less($0.name, $1.name) } && sorted(constants) { less($0.name, $1.name) }
             && sorted(skippedMacros) { $0.name < $1.name } && sorted(unsupported) { ($0.name, $0.reason) < ($1.name, $1.reason) }
     }
 }

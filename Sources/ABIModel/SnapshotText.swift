@@ -1,3 +1,4 @@
+import Foundation
 /// The bounds a validated snapshot keeps (Documentation/Snapshot.md, "Validation").
 public enum SnapshotLimits {
     /// The largest record size, offset, field size, array byte count, bit offset or field index: 2^32 (4 GiB).
@@ -48,6 +49,41 @@ public enum SnapshotText {
             return bad == 0
         }) { return answer }
         return s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// Whether `a < b` as `String` orders them, decided on the bytes when both are ASCII (as `String` compares
+    /// those); nil when either is not ASCII.
+    public static func strictlyPrecedes(_ a: String, _ b: String) -> Bool? {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y -> Bool? in
+                var high: UInt8 = 0
+                for c in x { high |= c }
+                for c in y { high |= c }
+                guard high < 0x80 else { return nil }
+                let common = min(x.count, y.count)
+                if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+                    let c = memcmp(px, py, common)
+                    if c != 0 { return c < 0 }
+                }
+                return x.count < y.count
+            }
+        }
+    }
+
+    /// True for a C identifier: `[A-Za-z_][A-Za-z0-9_]*`.
+    public static func isIdentifier(_ s: String) -> Bool {
+        if let answer = s.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard let first = bytes.first, !(first >= 0x30 && first <= 0x39) else { return false }
+            var bad: UInt8 = 0
+            for b in bytes {
+                let letter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+                let digit = b >= 0x30 && b <= 0x39
+                bad |= (letter || digit) ? 0 : 1
+            }
+            return bad == 0
+        }) { return answer }
+        return isIdentifier(s[...])
     }
 
     /// True for a C identifier: `[A-Za-z_][A-Za-z0-9_]*`.

@@ -102,10 +102,19 @@ struct SnapshotValidator {
             if recordIndex.updateValue(ri, forKey: r.name) != nil { throw fail("record \(r.name) appears twice") }
         }
         try acyclic(s.records, recordIndex)
-        var constants: Set<String> = []
-        for (ci, c) in s.constants.enumerated() {
-            try constant(c, index: ci)
-            if !constants.insert(c.name).inserted { throw fail("constant \(c.name) appears twice") }
+        // A repeated name: while the names come in strictly increasing order (a normalized snapshot) none can
+        // repeat; from the first one out of order on, every name is hashed.
+        var constants: Set<String>? = nil
+        try s.constants.withUnsafeBufferPointer { all in
+            for ci in all.indices {
+                try constant(all[ci], index: ci)
+                if constants == nil, ci > 0, SnapshotText.strictlyPrecedes(all[ci - 1].name, all[ci].name) != true {
+                    constants = Set(all[..<ci].lazy.map(\.name))
+                }
+                if constants != nil, constants?.insert(all[ci].name).inserted == false {
+                    throw fail("constant \(all[ci].name) appears twice")
+                }
+            }
         }
         for (mi, m) in s.skippedMacros.enumerated() {
             guard SnapshotText.isIdentifier(m.name) else { throw fail("skipped macro #\(mi + 1) \(Self.q(m.name)): name is not a C identifier") }
@@ -325,8 +334,17 @@ struct SnapshotValidator {
     func acyclic(_ records: [Record], _ index: [String: Int]) throws {
         // 0 unvisited, 1 on the current path, 2 done. Iterative depth-first search.
         var state = [UInt8](repeating: 0, count: records.count)
-        let children: [[Int]] = records.map { r in
-            r.fields.compactMap { f in f.type.kind == .record ? f.type.record.flatMap { index[$0] } : nil }
+        // Read in place (mapping the arrays would copy every record and field out).
+        let children: [[Int]] = records.withUnsafeBufferPointer { records in
+            records.indices.map { ri in
+                records[ri].fields.withUnsafeBufferPointer { fields in
+                    var out: [Int] = []
+                    for fi in fields.indices where fields[fi].type.kind == .record {
+                        if let name = fields[fi].type.record, let child = index[name] { out.append(child) }
+                    }
+                    return out
+                }
+            }
         }
         for root in records.indices where state[root] == 0 {
             var stack: [(node: Int, next: Int)] = [(root, 0)]

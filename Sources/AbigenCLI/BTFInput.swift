@@ -60,6 +60,8 @@ enum BTFInput {
             Reporting.current.phase("btf: reading \(path)")
             let file = try BTFFile(path: path)
             Reporting.current.phase("btf: \(file.types.count) types decoded")
+            var options = options
+            options.diagnostics = Reporting.current
             let snapshot = try BTFFrontend.read(file, options: options).snapshot
             Reporting.current.phase("btf: \(snapshot.records.count) records, \(snapshot.constants.count) constants built")
             return snapshot
