@@ -58,3 +58,16 @@ struct btf_holder {
     const struct btf_anon copies[2];
     int grid[2][3];
 };
+
+/* An array of anonymous unions whose element holds an array of anonymous structs: the outer element is a
+   record of its own, the inner array only bytes (its C name would need a __typeof__ inside a __typeof__). */
+struct btf_nested_arrays {
+    union {
+        struct {
+            int x;
+            short y;
+        } in[2];
+        long wide;
+    } arr[3][2];
+    int tail;
+};

@@ -94,11 +94,22 @@ public enum BTFFrontend {
         var constants = builder.constants
         builder.constants = []
         constants.permute(by: constantOrder)
-        constants.keepFirstOfEachRun { $0.name == $1.name }
+        // A later definition with another value (several enums of the kernel's compilation units may use one
+        // name) is dropped, and said so.
+        var repeated: [Unsupported] = []
+        constants.keepFirstOfEachRun { kept, other in
+            guard kept.name == other.name else { return false }
+            if !kept.value.sameValue(as: other.value) || kept.size != other.size {
+                let from = other.enumName.map { "enum \($0)" } ?? "an unnamed enum"
+                let first = kept.enumName.map { "enum \($0)" } ?? "an unnamed enum"
+                repeated.append(Unsupported(name: other.name, reason: "\(from) defines it again as \(other.value); the first definition, \(first)'s \(kept.value), is kept"))
+            }
+            return true
+        }
         options.diagnostics?.phase("btf: sorted")
         var snapshot = ABISnapshot(target: target.triple, headers: [header], includeDirectories: [],
                                    records: records, constants: constants, skippedMacros: [],
-                                   unsupported: builder.unsupported)
+                                   unsupported: builder.unsupported + repeated)
         snapshot.source = .btf(BTFSource(path: file.path))
         snapshot.unsupported.append(Unsupported(name: "macros", reason: "BTF describes types only: \(file.path) holds no #define constants, so none are listed"))
         snapshot.normalize()

@@ -311,10 +311,16 @@ struct Flattener {
     var unsupported: [Unsupported] = []
     var elementRecords: [ElementRecord] = []
 
-    init(recordName: String, recordCName: String, canonicalContext: String? = nil) {
+    /// True while flattening the element record of an array of anonymous records (whose own such arrays are not
+    /// made records: their C name would need a `__typeof__` inside a `__typeof__`).
+    let insideElement: Bool
+
+    /// `insideElement` nil: an element record exactly when a `canonicalContext` (its outer record) is given.
+    init(recordName: String, recordCName: String, canonicalContext: String? = nil, insideElement: Bool? = nil) {
         self.recordName = recordName
         self.recordCName = recordCName
         self.canonicalContext = canonicalContext ?? recordName
+        self.insideElement = insideElement ?? (canonicalContext != nil)
     }
 
     /// `anonStart`: anonymous members already numbered at this level (a named member of unnamed type continues
@@ -347,6 +353,14 @@ struct Flattener {
             }
             if name.isEmpty { continue }   // an unnamed bitfield: padding
             let fullName = prefix + name
+            // C holds no member of type void, of a function type or of an incomplete (forward-declared) type by value.
+            var element = canonID
+            for _ in 0..<Builder.maxDepth where builder.t(element).kind == .array { element = try builder.resolve(builder.t(element).arrayElement) }
+            switch builder.t(element).kind {
+            case .void, .functionProto, .function, .forward:
+                throw builder.fail("\(recordCName): member '\(fullName)' has a type no member can have (\(builder.t(element).kind.label), held by value)")
+            default: break
+            }
             var fieldType = try builder.describe(m.type, context: canonicalContext)
             if let width {
                 fields.append(Field(name: fullName, offset: offsetBits / 8, size: (offsetBits % 8 + width + 7) / 8,
@@ -357,8 +371,12 @@ struct Flattener {
             if offsetBits % 8 != 0 {
                 unsupported.append(Unsupported(name: "\(recordCName).\(fullName)", reason: "member does not start on a byte boundary"))
             }
-            // An array of an unnamed record type: its element type becomes a record of its own.
-            if fieldType.arrayDimensions != nil, fieldType.kind == .record, fieldType.record == nil {
+            // An array of an unnamed record type: its element type becomes a record of its own; inside such an
+            // element (a record already named by `__typeof__`), as the libclang frontend does, only its bytes.
+            if fieldType.arrayDimensions != nil, fieldType.kind == .record, fieldType.record == nil, insideElement {
+                unsupported.append(Unsupported(name: "\(recordCName).\(fullName)",
+                                               reason: "array of an unnamed struct or union inside an element of another such array: only its bytes are described"))
+            } else if fieldType.arrayDimensions != nil, fieldType.kind == .record, fieldType.record == nil {
                 var element = m.type
                 var dims = 0
                 for _ in 0..<Builder.maxDepth {
@@ -377,7 +395,8 @@ struct Flattener {
                                 anonymousPath: anonPath.isEmpty ? nil : anonPath))
             // A named member of an unnamed record type: its members are reachable as `name.member`.
             if unnamedRecord {
-                var inner = Flattener(recordName: recordName, recordCName: recordCName, canonicalContext: canonicalContext)
+                var inner = Flattener(recordName: recordName, recordCName: recordCName, canonicalContext: canonicalContext,
+                                      insideElement: insideElement)
                 try inner.walk(canonID, baseBits: offsetBits, prefix: fullName + ".", anonPath: anonPath, indexPath: indexPath,
                                builder: &builder, depth: depth + 1, anonStart: anonCount)
                 fields += inner.fields

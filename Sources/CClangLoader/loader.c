@@ -7,6 +7,8 @@
 #define CINDEX_NO_EXPORTS
 #include <clang-c/Index.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,19 @@ static int resolve(void *handle, const char *name, void **slot) {
 
 static void load_once(void) {
     library = abigen_clang_library();
+    // A path (not a bare name for the loader's search) must be a regular file: dlopen would block for ever
+    // opening a FIFO, and read a device without end.
+    if (strchr(library, '/') != NULL) {
+        struct stat info;
+        if (stat(library, &info) != 0) {
+            snprintf(failure, sizeof failure, "cannot open shared object file: %s", strerror(errno));
+            return;
+        }
+        if (!S_ISREG(info.st_mode)) {
+            snprintf(failure, sizeof failure, "not a regular file (a FIFO or device would block or never end)");
+            return;
+        }
+    }
     void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
         const char *why = dlerror();

@@ -76,6 +76,22 @@ import Testing
         #expect(with.status == 0 && with.stdout == without.stdout, "same output with libclang loadable: \(with.stderr)")
     }
 
+    /// dlopen of a FIFO blocks in open() for ever (outside review: SIGTERM could not end it either).
+    @Test("ABIGEN_LIBCLANG naming a FIFO, a directory or a device: one line, exit 2, no wait")
+    func notARegularFile() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/fifo"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let header = ["--headers", dir, "--header", "t.h", "--preset", "none"]
+        for library in [fifo, dir, "/dev/zero"] {
+            let r = try runAbigen(header, environment: ["ABIGEN_LIBCLANG": library])
+            Self.expectOneLine(r, [library, "cannot load libclang", "not a regular file"], library)
+            let version = try runAbigen(["--version"], environment: ["ABIGEN_LIBCLANG": library])
+            Self.expectOneLine(version, [library, "not a regular file"], "--version with \(library)")
+        }
+    }
+
     @Test("a libclang that cannot be loaded: one line naming the library and the reason, exit 2, no output file")
     func loadFailure() throws {
         let dir = try Self.scratch()

@@ -119,7 +119,10 @@ import Testing
             for r in reference.records {
                 guard let b = btf.record(named: r.name) else { continue }
                 let context = "\(producer) \(header) \(r.name)"
-                #expect(b.cName == r.cName, "\(context)")
+                // pahole 1.24 writes `T a[3][2]` as `T a[6]`, so an element record's C name has one `[0]` for it.
+                let flattened = producer.usesPahole && b.cName.replacingOccurrences(of: "[0]", with: "") == r.cName.replacingOccurrences(of: "[0]", with: "")
+                if flattened, b.cName != r.cName { differences.append("\(context): cName (flattened dimensions)") }
+                #expect(b.cName == r.cName || flattened, "\(context)")
                 #expect(b.kind == r.kind, "\(context)")
                 #expect(b.size == r.size, "\(context)")
                 #expect(b.header == r.header, "\(context)")
