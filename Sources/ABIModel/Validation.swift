@@ -97,9 +97,11 @@ struct SnapshotValidator {
         let failures = precomputed ?? recordFailures(s.records)
         var recordIndex: [String: Int] = [:]
         recordIndex.reserveCapacity(s.records.count)
-        for (ri, r) in s.records.enumerated() {
-            if let failure = failures[ri] { throw failure }
-            if recordIndex.updateValue(ri, forKey: r.name) != nil { throw fail("record \(r.name) appears twice") }
+        try s.records.withUnsafeBufferPointer { records in
+            for ri in records.indices {
+                if let failure = failures[ri] { throw failure }
+                if recordIndex.updateValue(ri, forKey: records[ri].name) != nil { throw fail("record \(records[ri].name) appears twice") }
+            }
         }
         try acyclic(s.records, recordIndex)
         // A repeated name: while the names come in strictly increasing order (a normalized snapshot) none can
