@@ -79,7 +79,7 @@ extension Builder {
     mutating func spell(_ id: UInt32, canonical: Bool, context: String) throws -> String {
         if let m = memoIndex(id), let known = canonical ? memos[m].canonical : memos[m].spelling { return known }
         var usedContext = false
-        let s = try compose(id, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: 0)
+        let s = try compose(id, inner: "", quals: Qualifiers(), canonical: canonical, context: context, usedContext: &usedContext, depth: 0)
         if !usedContext {
             let m = memoIndexCreating(id)
             if canonical { memos[m].canonical = s } else { memos[m].spelling = s }
@@ -88,13 +88,11 @@ extension Builder {
     }
 
     /// Builds a C type spelling from the inside out: `inner` is the declarator built so far, `quals` the pending qualifiers.
-    func compose(_ id: UInt32, inner: String, quals: [String], canonical: Bool, context: String, usedContext: inout Bool, depth: Int) throws -> String {
+    func compose(_ id: UInt32, inner: String, quals: Qualifiers, canonical: Bool, context: String, usedContext: inout Bool, depth: Int) throws -> String {
         guard depth < Builder.maxDepth else { throw tooDeep(id) }
         guard inner.utf8.count <= Builder.maxSpelling else { throw fail("type id \(id): type spelling longer than \(Builder.maxSpelling) characters") }
         let ty = t(id)
-        func qualifierText(_ q: [String]) -> String {
-            ["const", "volatile", "restrict"].filter { q.contains($0) }.joined(separator: " ")
-        }
+        func qualifierText(_ q: Qualifiers) -> String { q.text }
         func base(_ b: String) -> String {
             let q = qualifierText(quals)
             let head = q.isEmpty ? b : q + " " + b
@@ -129,8 +127,8 @@ extension Builder {
             if target.kind.isTag, name(ty.sizeOrType).isEmpty { return base(name(id)) }
             return try compose(ty.sizeOrType, inner: inner, quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .const, .volatile, .restrict:
-            let q = ty.kind == .const ? "const" : ty.kind == .volatile ? "volatile" : "restrict"
-            return try compose(ty.sizeOrType, inner: inner, quals: quals + [q], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+            let q: Qualifiers = ty.kind == .const ? .const : ty.kind == .volatile ? .volatile : .restrict
+            return try compose(ty.sizeOrType, inner: inner, quals: quals.union(q), canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .typeTag:
             return try compose(ty.sizeOrType, inner: inner, quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .pointer:
@@ -144,7 +142,7 @@ extension Builder {
             }
             let pk = t(pointee).kind
             if pk == .array || pk == .functionProto { d = "(" + d + ")" }
-            return try compose(ty.sizeOrType, inner: d, quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+            return try compose(ty.sizeOrType, inner: d, quals: Qualifiers(), canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .array:
             return try compose(ty.arrayElement, inner: inner + "[\(ty.extra)]", quals: quals, canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .functionProto:
@@ -152,13 +150,13 @@ extension Builder {
             var length = 0
             for (i, p) in file.members(of: id).enumerated() {
                 if p.type == 0, i == ty.memberCount - 1 { params.append("..."); continue }
-                let s = try compose(p.type, inner: "", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+                let s = try compose(p.type, inner: "", quals: Qualifiers(), canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
                 length += s.utf8.count + 2
                 guard length <= Builder.maxSpelling else { throw fail("type id \(id): type spelling longer than \(Builder.maxSpelling) characters") }
                 params.append(s)
             }
             let list = params.isEmpty ? "void" : params.joined(separator: ", ")
-            return try compose(ty.sizeOrType, inner: inner + "(" + list + ")", quals: [], canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
+            return try compose(ty.sizeOrType, inner: inner + "(" + list + ")", quals: Qualifiers(), canonical: canonical, context: context, usedContext: &usedContext, depth: depth + 1)
         case .function, .variable, .dataSection, .declTag:
             return base("<\(ty.kind.label)>")
         }
@@ -190,5 +188,27 @@ extension Builder {
         let longs = words.filter { $0 == "long" }.count
         let base = words.contains("short") ? "short" : longs == 1 ? "long" : longs >= 2 ? "long long" : "int"
         return unsigned ? "unsigned " + base : base
+    }
+}
+
+/// The qualifiers pending while a spelling is built, written in clang's order (`const volatile restrict`).
+struct Qualifiers: OptionSet {
+    let rawValue: UInt8
+    static let const = Qualifiers(rawValue: 1)
+    static let volatile = Qualifiers(rawValue: 2)
+    static let restrict = Qualifiers(rawValue: 4)
+
+    /// The words, or "" for none.
+    var text: String {
+        switch rawValue {
+        case 0: return ""
+        case 1: return "const"
+        case 2: return "volatile"
+        case 3: return "const volatile"
+        case 4: return "restrict"
+        case 5: return "const restrict"
+        case 6: return "volatile restrict"
+        default: return "const volatile restrict"
+        }
     }
 }
