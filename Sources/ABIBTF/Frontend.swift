@@ -255,6 +255,8 @@ struct Builder {
     static let maxEntries = 4_000_000
     /// Fewer selected records than this per processor are laid out on one thread.
     static let recordsPerWorker = 512
+    /// Records per chunk handed to a free thread.
+    static let recordsPerChunk = 128
     /// Fewer types than this per processor are scanned on one thread.
     static let typesPerWorker = 16_384
     static let maxSpelling = 1 << 16

@@ -116,13 +116,22 @@ extension Builder {
             var b = self
             return items.map { p in b.makeMeasured(p) }
         }
-        let chunk = (items.count + workers - 1) / workers
-        let results = Mutex<[[Result<MadeRecord, BTFError>]]>(Array(repeating: [], count: workers))
+        // Small chunks handed out in order to whichever thread is free (records differ widely in work), each
+        // thread keeping its builder (and its memos) from chunk to chunk. A thread takes its chunks in increasing
+        // order, so its running count of entries never exceeds the count of the records before, in order.
+        let chunks = min(items.count, max(workers, items.count / Builder.recordsPerChunk))
+        let chunk = (items.count + chunks - 1) / chunks
+        let results = Mutex<[[Result<MadeRecord, BTFError>]]>(Array(repeating: [], count: chunks))
+        let next = Atomic<Int>(0)
         let base = self
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var b = base
-            let part = items[min(items.count, w * chunk) ..< min(items.count, (w + 1) * chunk)].map { p in b.makeMeasured(p) }
-            results.withLock { $0[w] = part }
+            while true {
+                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard c < chunks else { break }
+                let part = items[min(items.count, c * chunk) ..< min(items.count, (c + 1) * chunk)].map { p in b.makeMeasured(p) }
+                results.withLock { $0[c] = part }
+            }
         }
         return results.withLock { $0.flatMap { $0 } }
     }

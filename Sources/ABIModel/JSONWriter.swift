@@ -229,10 +229,12 @@ extension JSONWriter {
     mutating func parallelArray<T: Sendable>(_ items: [T], bytesEach: Int, _ element: @escaping @Sendable (inout JSONWriter, T) -> Void) {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / (JSONWriter.parallelRecords / 2))
         guard workers > 1 else { array(items, element); return }
-        let chunk = (items.count + workers - 1) / workers
-        let parts = Mutex<[Data]>(Array(repeating: Data(), count: workers))
+        // More chunks than processors, taken by whichever is free: elements differ widely in size.
+        let chunks = min(items.count, max(workers, items.count / 256))
+        let chunk = (items.count + chunks - 1) / chunks
+        let parts = Mutex<[Data]>(Array(repeating: Data(), count: chunks))
         let depth = self.depth + 1
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        DispatchQueue.concurrentPerform(iterations: chunks) { w in
             let range = min(items.count, w * chunk) ..< min(items.count, (w + 1) * chunk)
             var part = JSONWriter(capacity: range.count * bytesEach)
             part.depth = depth
