@@ -78,19 +78,29 @@ struct Generate: ParsableCommand {
     func run() throws {
         let diagnostics = source.diagnostics
         diagnostics.phase("generate: start")
-        try OutputFile.write(try renderParts(), to: output)
+        let (parts, abi) = try renderParts()
+        try OutputFile.write(parts, to: output)
         diagnostics.phase("generate: written")
+        // The process exits next: the model (hundreds of thousands of small objects for a whole kernel) and the
+        // output are left to the exit to take back, not freed one by one first.
+        ProcessLifetime.keep(abi, parts)
     }
 
     /// The output's bytes.
     func render() throws -> Data {
-        let parts = try renderParts()
+        let parts = try renderParts().parts
         guard parts.count > 1 else { return parts.first ?? Data() }
         return parts.reduce(into: Data()) { $0.append($1) }
     }
 
-    /// The output's bytes in pieces, in order (a large JSON snapshot is written in parallel pieces).
-    func renderParts() throws -> [Data] {
+    /// The output's bytes in pieces, in order (a large JSON snapshot is written in parallel pieces), and the model.
+    func renderParts() throws -> (parts: [Data], model: ABISnapshot) {
+        let abi = try model()
+        return (try render(abi), abi)
+    }
+
+    /// The model to render: the snapshot file, or what the header options or `--btf` read.
+    func model() throws -> ABISnapshot {
         let abi: ABISnapshot
         if let snapshot {
             do { abi = try ABISnapshot.load(from: snapshot) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") }
@@ -98,6 +108,11 @@ struct Generate: ParsableCommand {
             abi = try source.snapshot()
         }
         source.diagnostics.phase("generate: parsed")
+        return abi
+    }
+
+    /// `abi` rendered in the chosen format, in pieces.
+    func render(_ abi: ABISnapshot) throws -> [Data] {
         switch format {
         case .json:
             return try abi.jsonParts()
