@@ -256,8 +256,12 @@ extension BTFInput {
         if options.preset != .ioUring { given.append("--preset \(options.preset.rawValue)") }
         let selection: String
         if !given.isEmpty { selection = given.joined(separator: " ") }
-        else if old.source?.btf?.selection != nil || new.source?.btf?.selection != nil { selection = "the selection the snapshot records" }
-        else { selection = "the io_uring preset" }
+        else if let recorded = old.source?.btf?.selection ?? new.source?.btf?.selection,
+                recorded != BTFSource.Selection(records: ioUringRecords, constantPrefixes: Preset.ioUring.macroPrefixes) {
+            let records = recorded.records.isEmpty ? "every record" : "records " + recorded.records.map { SnapshotText.shown($0) }.joined(separator: ", ")
+            let constants = recorded.constantPrefixes.map { $0.isEmpty ? "no enumerator" : "enumerators " + $0.map { SnapshotText.shown($0) }.joined(separator: ", ") + "…" } ?? "every enumerator"
+            selection = "the recorded selection (\(records); \(constants))"
+        } else { selection = "the io_uring preset" }
         throw ToolError("abigen: \(command): nothing to compare: \(selection) selects no record or constant in either side; pass --preset none or --record GLOB")
     }
 }
