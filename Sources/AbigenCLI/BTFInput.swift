@@ -106,9 +106,10 @@ enum BTFInput {
 
     /// The BTF file `path` read as `options` say, or, when they select nothing and `other` (the other side of a
     /// comparison) is a BTF snapshot, with the selection it recorded: what is not selected is absent, not removed.
+    /// The target is `--target`'s or the file's own (another file may describe another machine).
     static func side(_ path: String, options: HeaderOptions, other: ABISnapshot?) throws -> ABISnapshot {
-        guard !selects(options), let other, other.source?.btf?.selection != nil else { return try snapshot(path, options: options) }
-        return try replay(other, path: path, target: options.target)
+        guard !selects(options), let selection = other?.source?.btf?.selection else { return try snapshot(path, options: options) }
+        return try read(path, options: BTFOptions(records: selection.records, constantPrefixes: selection.constantPrefixes, target: options.target))
     }
 
     /// What a header-side snapshot and a BTF-side snapshot can be compared on.
