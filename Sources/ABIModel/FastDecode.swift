@@ -144,7 +144,14 @@ extension ABISnapshot {
         let o = try JSONObject(value, "")
         switch try o.string("kind") {
         case "btf":
-            return .btf(BTFSource(path: try o.string("path")))
+            var selection: BTFSource.Selection?
+            if let v = o.optional("selection") {
+                do {
+                    let e = try JSONObject(v, "")
+                    selection = BTFSource.Selection(records: try e.strings("records"), constantPrefixes: try e.optionalStrings("constantPrefixes"))
+                } catch let f as JSONFailure { throw f.under("selection") }
+            }
+            return .btf(BTFSource(path: try o.string("path"), selection: selection))
         case "headers":
             var dirs: [HeaderSource.Directory] = []
             for (di, d) in try o.array("includeDirectories").enumerated() {

@@ -312,6 +312,13 @@ extension JSONWriter {
             case .btf(let b):
                 w.key("kind", first: &f); w.string("btf")
                 w.key("path", first: &f); w.string(b.path)
+                if let sel = b.selection {
+                    w.key("selection", first: &f); w.object { w in
+                        var f = true
+                        if let c = sel.constantPrefixes { w.key("constantPrefixes", first: &f); w.array(c) { $0.string($1) } }
+                        w.key("records", first: &f); w.array(sel.records) { $0.string($1) }
+                    }
+                }
             case .headers(let h):
                 w.key("arguments", first: &f); w.array(h.extraArguments) { $0.string($1) }
                 w.key("headers", first: &f); w.array(h.headers) { $0.string($1) }

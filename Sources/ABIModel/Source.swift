@@ -160,7 +160,19 @@ public struct HeaderSource: Sendable, Equatable {
 public struct BTFSource: Sendable, Equatable {
     /// The file read (`/sys/kernel/btf/vmlinux`, an ELF object).
     public var path: String
-    public init(path: String) { self.path = path }
+    /// What was kept (nil in snapshots written before it was recorded).
+    public var selection: Selection?
+    public init(path: String, selection: Selection? = nil) { self.path = path; self.selection = selection }
+
+    /// What was kept of the BTF (`--record`, `--preset`, `--macro-prefix`/`--all-macros`), so `check --baseline`
+    /// and `diff` read the BTF again with exactly the same selection.
+    public struct Selection: Codable, Sendable, Equatable {
+        /// Record name globs; empty: every named record.
+        public var records: [String]
+        /// Enumerator name prefixes kept as constants; nil: every enumerator.
+        public var constantPrefixes: [String]?
+        public init(records: [String], constantPrefixes: [String]?) { self.records = records; self.constantPrefixes = constantPrefixes }
+    }
 }
 
 /// A source that cannot be used as recorded.

@@ -1,14 +1,15 @@
 /// The JSON form of ``ABISource`` (key `source` of a version 2 snapshot): an object whose `kind` is
 /// `headers` or `btf`. See Documentation/Snapshot.md.
 extension ABISource: Codable {
-    enum Keys: String, CodingKey { case kind, path }
+    enum Keys: String, CodingKey { case kind, path, selection }
     enum Kind: String, Codable { case headers, btf }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         switch try c.decode(Kind.self, forKey: .kind) {
         case .headers: self = .headers(try HeaderSource(from: decoder))
-        case .btf: self = .btf(BTFSource(path: try c.decode(String.self, forKey: .path)))
+        case .btf: self = .btf(BTFSource(path: try c.decode(String.self, forKey: .path),
+                                          selection: try c.decodeIfPresent(BTFSource.Selection.self, forKey: .selection)))
         }
     }
 
@@ -21,6 +22,7 @@ extension ABISource: Codable {
         case .btf(let b):
             try c.encode(Kind.btf, forKey: .kind)
             try c.encode(b.path, forKey: .path)
+            try c.encodeIfPresent(b.selection, forKey: .selection)
         }
     }
 }

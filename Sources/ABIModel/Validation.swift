@@ -148,6 +148,13 @@ struct SnapshotValidator {
         case .btf(let b):
             try text(b.path, "source: BTF path")
             if b.path.isEmpty { throw fail("source: the BTF path is empty") }
+            if let sel = b.selection {
+                for g in sel.records {
+                    if g.utf8.count > 4096 { throw fail("source: a record filter of \(g.utf8.count) bytes is longer than the 4096 allowed") }
+                    try text(g, "source: record filter " + Self.q(g))
+                }
+                for p in sel.constantPrefixes ?? [] { try text(p, "source: constant prefix " + Self.q(p)) }
+            }
         case .headers(let h):
             for d in h.includeDirectories {
                 try text(d.path, "source: include directory " + Self.q(d.path))

@@ -35,6 +35,9 @@ public struct AbigenCommand: ParsableCommand {
               every header of the uapi, each record and integer macro
           abigen verify --headers /usr/include
           abigen check --baseline abi.json --headers /usr/include
+          abigen --btf /sys/kernel/btf/vmlinux --record io_uring_cmd
+              a record from the running kernel's BTF (diff and check take BTF files too)
+          abigen check --baseline abi.json --btf /sys/kernel/btf/vmlinux
         """,
         version: versionPlaceholder,
         subcommands: [Generate.self, Verify.self, Diff.self, Check.self, RunConfig.self, Targets.self, Matrix.self],
@@ -57,6 +60,7 @@ public struct AbigenCommand: ParsableCommand {
         let signals = Interrupts.install()
         defer { withExtendedLifetime(signals) {} }
         do {
+            try refuseUnknownHelpTopic(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -67,6 +71,15 @@ public struct AbigenCommand: ParsableCommand {
         } catch {
             fail(error)
         }
+    }
+
+    /// `abigen help NAME` where NAME is no subcommand: refused on one line (exit 2), where ArgumentParser would print
+    /// the top-level help and exit 0.
+    static func refuseUnknownHelpTopic(_ arguments: [String]) throws {
+        guard arguments.count > 1, arguments[0] == "help", !arguments[1].hasPrefix("-") else { return }
+        let names = configuration.subcommands.map { $0._commandName }
+        guard !names.contains(arguments[1]), arguments[1] != "help" else { return }
+        throw ToolError("abigen: help: unknown command \(SnapshotText.shown(arguments[1]).debugDescription) (commands: \(names.joined(separator: ", ")))")
     }
 
     /// Reports an error as one line on standard error (help and version go to standard output) and exits.

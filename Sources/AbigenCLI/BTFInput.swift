@@ -62,8 +62,13 @@ enum BTFInput {
             Reporting.current.phase("btf: \(file.types.count) types decoded")
             var options = options
             options.diagnostics = Reporting.current
-            let snapshot = try BTFFrontend.read(file, options: options).snapshot
+            var snapshot = try BTFFrontend.read(file, options: options).snapshot
             Reporting.current.phase("btf: \(snapshot.records.count) records, \(snapshot.constants.count) constants built")
+            // Recorded, so `check --baseline` and `diff` read this BTF again with the same selection.
+            if options.enums == nil {
+                let selection = BTFSource.Selection(records: options.records, constantPrefixes: options.constantPrefixes)
+                snapshot.source = .btf(BTFSource(path: snapshot.source?.btf?.path ?? path, selection: selection))
+            }
             return snapshot
         } catch let e as BTFError {
             throw ToolError("abigen: \(e)")
@@ -81,7 +86,30 @@ enum BTFInput {
         var enums = Set(reference.constants.compactMap(\.enumName))
         for c in btf.constants where wanted.contains(c.name) { if let e = c.enumName { enums.insert(e) } }
         btf.constants = btf.constants.filter { wanted.contains($0.name) || ($0.enumName.map(enums.contains) ?? false) }
+        if case .btf(var b)? = btf.source { b.selection = nil; btf.source = .btf(b) }   // chosen by name, not by a selection
         return btf
+    }
+
+    /// Whether `options` say what to keep of a BTF file (`--record`, `--preset none`, `--macro-prefix`,
+    /// `--all-macros`); when they do not, a selection a BTF snapshot recorded is read again instead of the preset's.
+    static func selects(_ options: HeaderOptions) -> Bool {
+        !options.recordFilters.isEmpty || options.preset != .ioUring || !options.macroPrefixes.isEmpty || options.allMacros
+    }
+
+    /// The BTF at `path` read with the selection `recorded` (a BTF snapshot) records, for `target` (nil: the
+    /// snapshot's); a snapshot written before selections were recorded: the records and enums it holds.
+    static func replay(_ recorded: ABISnapshot, path: String, target: String?) throws -> ABISnapshot {
+        guard let selection = recorded.source?.btf?.selection else { return try counterpart(of: recorded, in: path, target: target) }
+        return try read(path, options: BTFOptions(records: selection.records, constantPrefixes: selection.constantPrefixes,
+                                                  target: target ?? recorded.target))
+    }
+
+    /// The BTF file `path` read as `options` say, or, when they select nothing and `other` (the other side of a
+    /// comparison) is a BTF snapshot, with the selection it recorded: what is not selected is absent, not removed.
+    /// The target is `--target`'s or the file's own (another file may describe another machine).
+    static func side(_ path: String, options: HeaderOptions, other: ABISnapshot?) throws -> ABISnapshot {
+        guard !selects(options), let selection = other?.source?.btf?.selection else { return try snapshot(path, options: options) }
+        return try read(path, options: BTFOptions(records: selection.records, constantPrefixes: selection.constantPrefixes, target: options.target))
     }
 
     /// What a header-side snapshot and a BTF-side snapshot can be compared on.
@@ -216,5 +244,25 @@ extension BTFInput {
         if options.kernelTree == runningTree {
             throw ToolError("abigen: matrix: --kernel-tree running reads struct io_uring_cmd from this machine's kernel BTF, which describes one target only; give a kernel source tree (--kernel-tree DIR), or compare with the kernel: abigen verify --headers DIR --btf \(runningKernel)")
         }
+    }
+}
+
+extension BTFInput {
+    /// A comparison in which neither side has a record or a constant is refused on one line (exit 2), naming the
+    /// selection: it would pass having compared nothing. One empty side is a real removal or addition.
+    static func refuseEmpty(old: ABISnapshot, new: ABISnapshot, options: HeaderOptions, command: String) throws {
+        guard old.records.isEmpty, old.constants.isEmpty, new.records.isEmpty, new.constants.isEmpty else { return }
+        var given: [String] = options.recordFilters.map { "--record \($0)" } + options.macroPrefixes.map { "--macro-prefix \($0)" }
+        if options.allMacros { given.append("--all-macros") }
+        if options.preset != .ioUring { given.append("--preset \(options.preset.rawValue)") }
+        let selection: String
+        if !given.isEmpty { selection = given.joined(separator: " ") }
+        else if let recorded = old.source?.btf?.selection ?? new.source?.btf?.selection,
+                recorded != BTFSource.Selection(records: ioUringRecords, constantPrefixes: Preset.ioUring.macroPrefixes) {
+            let records = recorded.records.isEmpty ? "every record" : "records " + recorded.records.map { SnapshotText.shown($0) }.joined(separator: ", ")
+            let constants = recorded.constantPrefixes.map { $0.isEmpty ? "no enumerator" : "enumerators " + $0.map { SnapshotText.shown($0) }.joined(separator: ", ") + "…" } ?? "every enumerator"
+            selection = "the recorded selection (\(records); \(constants))"
+        } else { selection = "the io_uring preset" }
+        throw ToolError("abigen: \(command): nothing to compare: \(selection) selects no record or constant in either side; pass --preset none or --record GLOB")
     }
 }

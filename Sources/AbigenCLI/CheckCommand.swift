@@ -14,7 +14,10 @@ struct Check: ParsableCommand {
         --header, --kernel-tree, --target, --include or --clang-arg, the headers
         the baseline records it was made from are read again, with the same
         include directories, target and compiler arguments. With --btf FILE the
-        new side is that BTF. After a reviewed upgrade, refresh the baseline with
+        new side is that BTF; a baseline made from BTF is compared with its BTF
+        file again, both read with the selection it records (unless --record,
+        --preset or --macro-prefix say otherwise). Sides with no record and no
+        constant are refused (exit 2). After a reviewed upgrade, refresh the baseline with
           abigen --headers /usr/include --format json -o BASELINE
 
         Examples:
@@ -42,17 +45,21 @@ struct Check: ParsableCommand {
         let new = try newSide(old)
         source.diagnostics.phase("check: both sides read")
         let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil || recordedBTF(old) != nil)
+        try BTFInput.refuseEmpty(old: sides.old, new: sides.new, options: source, command: "check")
         try output.report(old: sides.old, new: sides.new, oldLabel: baseline, newLabel: newLabel(old),
                           notes: sides.notes)
     }
 
     /// The new side: the header options or `--btf` when given; else what the baseline records it was read from
-    /// (a BTF baseline: the same BTF file again, "does the kernel I run on still match").
+    /// (a BTF baseline: the same BTF file again, "does the kernel I run on still match"). A BTF file is read with
+    /// the selection a BTF baseline records unless options say what to keep.
     func newSide(_ old: ABISnapshot) throws -> ABISnapshot {
+        if let btf = source.btf { return try BTFInput.side(btf, options: source, other: old) }
         guard let btf = recordedBTF(old) else { return try source.snapshot(against: old, path: baseline) }
         guard FileManager.default.fileExists(atPath: btf) else {
             throw ToolError("abigen: \(baseline): the recorded BTF file \(btf) does not exist here; pass --btf FILE or --headers DIR")
         }
+        if !BTFInput.selects(source) { return try BTFInput.replay(old, path: btf, target: source.target) }
         var options = source
         options.btf = btf
         return try options.snapshot()

@@ -9,9 +9,13 @@ struct Diff: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
         abstract: "Classify every ABI change between two snapshots or header directories (exit 1 if breaking).",
         discussion: """
-        OLD and NEW are snapshot files (abigen --format json) or directories: an
-        include directory (parsed with the header options given here), or a
-        Linux source tree (read as with --kernel-tree). Every change is listed
+        OLD and NEW are snapshot files (abigen --format json), BTF files (a raw
+        blob such as /sys/kernel/btf/vmlinux, or an ELF object with .BTF) or
+        directories: an include directory (parsed with the header options given
+        here), or a Linux source tree (read as with --kernel-tree). A BTF file
+        compared with a snapshot made from BTF is read with the selection that
+        snapshot records, unless --record, --preset or --macro-prefix say
+        otherwise. Every change is listed
         as breaking, compatible or note, with the old and new values and why.
 
         Breaking: a record's size or alignment changed; a member moved, was
@@ -30,11 +34,12 @@ struct Diff: AsyncParsableCommand, Sendable {
           abigen diff old.json new.json
           abigen diff /usr/include .build/kernel-trees/6.12 --format markdown
           abigen diff 6.1.json 6.12.json --suppressions abi/suppressions.txt
+          abigen diff abi/vmlinux.json /sys/kernel/btf/vmlinux
         """)
 
-    @Argument(help: ArgumentHelp("The old side: a snapshot file or a directory.", valueName: "old"), completion: .file())
+    @Argument(help: ArgumentHelp("The old side: a snapshot file, a BTF file (raw blob or ELF object with .BTF) or a directory.", valueName: "old"), completion: .file())
     var old: String
-    @Argument(help: ArgumentHelp("The new side: a snapshot file or a directory.", valueName: "new"), completion: .file())
+    @Argument(help: ArgumentHelp("The new side: a snapshot file, a BTF file (raw blob or ELF object with .BTF) or a directory.", valueName: "new"), completion: .file())
     var new: String
 
     @OptionGroup var source: HeaderOptions
@@ -55,12 +60,28 @@ struct Diff: AsyncParsableCommand, Sendable {
         source.diagnostics.phase("diff: start")
         // The two sides load (decode or parse) in parallel: a whole-uapi snapshot is 14 MB of JSON.
         // Each task returns its own snapshot; nothing is shared between them.
-        async let oldSide = load(old)
-        async let newSide = load(new)
-        let (oldSnapshot, newSnapshot) = try await (oldSide, newSide)
+        let (oldSnapshot, newSnapshot) = try await sides()
         source.diagnostics.phase("diff: both sides read")
         let sides = try BTFInput.comparable(old: oldSnapshot, oldIsBTF: InputKind.of(old) == .btf, new: newSnapshot, newIsBTF: InputKind.of(new) == .btf)
+        try BTFInput.refuseEmpty(old: sides.old, new: sides.new, options: source, command: "diff")
         try output.report(old: sides.old, new: sides.new, oldLabel: old, newLabel: new, notes: sides.notes)
+    }
+
+    /// Both sides. A BTF file against a snapshot file is read after it, with the selection a BTF snapshot records
+    /// (what it did not select is absent, not removed); other sides load in parallel.
+    func sides() async throws -> (ABISnapshot, ABISnapshot) {
+        let kinds = (try InputKind.of(old), try InputKind.of(new))
+        if kinds == (.btf, .snapshot), !BTFInput.selects(source) {
+            let n = try load(new)
+            return (try BTFInput.side(old, options: source, other: n), n)
+        }
+        if kinds == (.snapshot, .btf), !BTFInput.selects(source) {
+            let o = try load(old)
+            return (o, try BTFInput.side(new, options: source, other: o))
+        }
+        async let oldSide = load(old)
+        async let newSide = load(new)
+        return try await (oldSide, newSide)
     }
 
     /// A side: a snapshot file, a kernel tree, or an include directory.

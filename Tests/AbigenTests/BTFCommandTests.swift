@@ -266,7 +266,8 @@ import Testing
         let headers = try ABISnapshot.load(from: try Self.headersWithExtras(s))
         #expect(headers.constants.contains { $0.name == "BTF_EXTRA_MACRO" } && headers.record(named: "btf_not_in_object") != nil)
         let btf = try BTFInput.snapshot(s.object, options: try HeaderOptions.parse(["--preset", "none", "--btf", s.object]))
-        #expect(btf.source == .btf(BTFSource(path: s.object)), "the frontend records the path as given")
+        #expect(btf.source == .btf(BTFSource(path: s.object, selection: .init(records: [], constantPrefixes: nil))),
+                "the frontend records the path as given, and the selection (--preset none: every record and enumerator)")
         // Neither flag says BTF (as for a snapshot saved as JSON): the source does.
         let sides = BTFInput.comparable(old: headers, oldIsBTF: false, new: btf, newIsBTF: false)
         #expect(sides.old.record(named: "btf_not_in_object") == nil, "a record the BTF lacks is not compared")
