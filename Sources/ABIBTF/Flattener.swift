@@ -65,7 +65,7 @@ struct Flattener {
             var element = canonID
             for _ in 0..<Builder.maxDepth where builder.t(element).kind == .array { element = try builder.resolve(builder.t(element).arrayElement) }
             switch builder.t(element).kind {
-            case .void, .functionProto, .function, .forward:
+            case .void, .functionProto, .function, .forward, .variable, .dataSection, .declTag:
                 throw builder.fail("\(recordCName): member '\(fullName)' has a type no member can have (\(builder.t(element).kind.label), held by value)")
             default: break
             }

@@ -39,10 +39,13 @@ struct Check: ParsableCommand {
 
     func run() throws {
         source.diagnostics.phase("check: start")
-        let old: ABISnapshot
+        var old: ABISnapshot
         if try InputKind.of(baseline) == .btf { var o = source; o.btf = baseline; old = try o.snapshot() }
         else { do { old = try ABISnapshot.load(from: baseline) } catch let e as SnapshotError { throw ToolError("abigen: \(e)") } }
         let new = try newSide(old)
+        // `--record` narrows the new side: the baseline is narrowed alike, or every record it leaves out would be
+        // reported as removed.
+        if !source.recordFilters.isEmpty { old = Self.narrowed(old, to: source.recordFilters) }
         source.diagnostics.phase("check: both sides read")
         let sides = try BTFInput.comparable(old: old, oldIsBTF: InputKind.of(baseline) == .btf, new: new, newIsBTF: source.btf != nil || recordedBTF(old) != nil)
         try BTFInput.refuseEmpty(old: sides.old, new: sides.new, options: source, command: "check")
@@ -63,6 +66,23 @@ struct Check: ParsableCommand {
         var options = source
         options.btf = btf
         return try options.snapshot()
+    }
+
+    /// `snapshot` with only the records `globs` select and the element records of their arrays of anonymous
+    /// records (named `__typeof__(…)`, made with the record that holds them), as the frontends select.
+    static func narrowed(_ snapshot: ABISnapshot, to globs: [String]) -> ABISnapshot {
+        var s = snapshot
+        let index = Dictionary(s.records.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var keep = Set(s.records.indices.filter { i in globs.contains { globMatch($0, s.records[i].name) } })
+        var work = Array(keep)
+        while let i = work.popLast() {
+            for f in s.records[i].fields {
+                if let name = f.type.record, let j = index[name], s.records[j].cName.hasPrefix("__typeof__("),
+                   keep.insert(j).inserted { work.append(j) }
+            }
+        }
+        s.records = s.records.indices.filter { keep.contains($0) }.map { s.records[$0] }
+        return s
     }
 
     /// The BTF file a BTF baseline was read from, when no option says what to compare it with.

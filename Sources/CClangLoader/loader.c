@@ -56,9 +56,14 @@ static int resolve(void *handle, const char *name, void **slot) {
 
 static void load_once(void) {
     library = abigen_clang_library();
-    // A path (not a bare name for the loader's search) must be a regular file: dlopen would block for ever
-    // opening a FIFO, and read a device without end.
-    if (strchr(library, '/') != NULL) {
+    // The library is named by a path, never a bare name the loader would search for (it could find a FIFO
+    // there), and must be a regular file: dlopen would block for ever opening a FIFO, and read a device
+    // without end.
+    if (strchr(library, '/') == NULL) {
+        snprintf(failure, sizeof failure, "not a path (ABIGEN_LIBCLANG names the library file, e.g. /usr/lib/llvm-14/lib/libclang.so)");
+        return;
+    }
+    {
         struct stat info;
         if (stat(library, &info) != 0) {
             snprintf(failure, sizeof failure, "cannot open shared object file: %s", strerror(errno));

@@ -42,6 +42,23 @@ private let sourceRoundTrips: Bool = {
         #expect(given.status == 0, "\(given.stdout)\(given.stderr)")
     }
 
+    /// Outside review: `--record` narrowed only the new side, so every other record of the baseline was "removed".
+    @Test("check --record narrows the baseline alike (with the element records of its arrays of anonymous records)")
+    func checkRecordNarrowsBaseline() throws {
+        let dir = try headerDirectory("struct foo { struct { int x; } items[2]; int n; };\nstruct bar { int a; };")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let baseline = dir + "/base.json"
+        let made = try abigen(["--headers", dir, "--header", "t.h", "--preset", "none", "--format", "json", "-o", baseline])
+        #expect(made.status == 0, "\(made.stderr)")
+        let narrowed = try abigen(["check", "--baseline", baseline, "--headers", dir, "--header", "t.h", "--preset", "none", "--record", "foo"])
+        #expect(narrowed.status == 0, "\(narrowed.stdout)\(narrowed.stderr)")
+        #expect(!narrowed.stdout.contains("record-removed"), "\(narrowed.stdout)")
+        // A change inside the selection is still found.
+        try "struct foo { struct { long x; } items[2]; int n; };\nstruct bar { int a; };\n".write(toFile: dir + "/t.h", atomically: true, encoding: .utf8)
+        let changed = try abigen(["check", "--baseline", baseline, "--headers", dir, "--header", "t.h", "--preset", "none", "--record", "foo"])
+        #expect(changed.status == 1 && changed.stdout.contains("foo.n"), "\(changed.stdout)\(changed.stderr)")
+    }
+
     @Test("--verbose and ABIGEN_TRACE show phase timings on standard error; the output is the same bytes; silent otherwise")
     func verboseAndTrace() throws {
         let dir = try headerDirectory()

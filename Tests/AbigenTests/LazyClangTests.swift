@@ -84,6 +84,9 @@ import Testing
         let fifo = dir + "/fifo"
         try #require(mkfifo(fifo, 0o600) == 0)
         let header = ["--headers", dir, "--header", "t.h", "--preset", "none"]
+        // A bare name is refused too: the loader would search LD_LIBRARY_PATH, where a FIFO could wait.
+        let bare = try runAbigen(header, environment: ["ABIGEN_LIBCLANG": "fifo", "LD_LIBRARY_PATH": dir])
+        Self.expectOneLine(bare, ["fifo", "cannot load libclang", "not a path"], "bare name")
         for library in [fifo, dir, "/dev/zero"] {
             let r = try runAbigen(header, environment: ["ABIGEN_LIBCLANG": library])
             Self.expectOneLine(r, [library, "cannot load libclang", "not a regular file"], library)

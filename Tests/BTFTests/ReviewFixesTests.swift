@@ -22,7 +22,7 @@ import Testing
     }
 
     /// A member held by value whose type is void, a function or only declared: C has no such member.
-    @Test(arguments: ["void", "function", "forward"])
+    @Test(arguments: ["void", "function", "forward", "variable", "datasec", "decl_tag"])
     func memberOfImpossibleType(_ which: String) throws {
         var b = BTFBuilder()
         let int = b.int()
@@ -30,6 +30,9 @@ import Testing
         switch which {
         case "void": type = 0
         case "function": type = b.type(kind: 13, vlen: 0, sizeOrType: int)
+        case "variable": type = b.type(name: b.string("v"), kind: 14, sizeOrType: int, extra: [0])
+        case "datasec": type = b.type(name: b.string(".data"), kind: 15, vlen: 0, sizeOrType: 0)
+        case "decl_tag": type = b.type(name: b.string("tag"), kind: 17, sizeOrType: int, extra: [UInt32.max])
         default: type = b.type(name: b.string("later"), kind: 7, sizeOrType: 0)
         }
         _ = b.structType("holder", size: 8, members: [("n", int, 0), ("bad", type, 32)])
