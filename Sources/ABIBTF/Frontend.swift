@@ -74,7 +74,7 @@ public enum BTFFrontend {
         // Put in name order here by moving indexes, not records: normalize() then finds them sorted. Records
         // and constants are sorted at the same time.
         let recordNames = builder.records.map(\.name), constantNames = builder.constants.map(\.name)
-        let orders = Mutex<[[Int]]>([[], []])
+        let orders = Locked<[[Int]]>([[], []])
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let order = nameOrder(i == 0 ? recordNames : constantNames)
             orders.withLock { $0[i] = order }

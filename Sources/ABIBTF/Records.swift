@@ -15,7 +15,7 @@ extension Builder {
         if workers == 1 {
             scans = [scan(1..<max(1, count), options: options, patterns: patterns)]
         } else {
-            let found = Mutex<[TypeScan]>(Array(repeating: TypeScan(), count: workers))
+            let found = Locked<[TypeScan]>(Array(repeating: TypeScan(), count: workers))
             let base = self
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let range = max(1, min(count, w * stretch)) ..< max(1, min(count, (w + 1) * stretch))
@@ -121,7 +121,7 @@ extension Builder {
         // order, so its running count of entries never exceeds the count of the records before, in order.
         let chunks = min(items.count, max(workers, items.count / Builder.recordsPerChunk))
         let chunk = (items.count + chunks - 1) / chunks
-        let results = Mutex<[[Result<MadeRecord, BTFError>]]>(Array(repeating: [], count: chunks))
+        let results = Locked<[[Result<MadeRecord, BTFError>]]>(Array(repeating: [], count: chunks))
         let next = Atomic<Int>(0)
         let base = self
         DispatchQueue.concurrentPerform(iterations: workers) { _ in

@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 import Synchronization
 
@@ -17,7 +18,7 @@ enum LargeStack {
 
     /// One job's result, handed from its thread to the caller.
     private final class Outcome<T: Sendable>: Sendable {
-        let result = Mutex<Result<T, any Error>?>(nil)
+        let result = Locked<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
     }
 

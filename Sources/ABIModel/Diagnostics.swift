@@ -45,7 +45,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 /// shows notes and phase timings on standard error). Phase timings are notes whose message
 /// starts with `phase`.
 public final class Diagnostics: Sendable {
-    private let state = Mutex<[Diagnostic]>([])
+    private let state = Locked<[Diagnostic]>([])
     private let handler: (@Sendable (Diagnostic) -> Void)?
     private let start: ContinuousClock.Instant
     /// Whether ``phase(_:)`` records timings (they are never part of any output file).

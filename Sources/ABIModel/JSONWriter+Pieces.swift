@@ -14,7 +14,7 @@ extension JSONWriter {
         // More chunks than processors, taken by whichever is free: elements differ widely in size.
         let chunks = min(items.count, max(workers, items.count / 256))
         let chunk = (items.count + chunks - 1) / chunks
-        let parts = Mutex<[Data]>(Array(repeating: Data(), count: chunks))
+        let parts = Locked<[Data]>(Array(repeating: Data(), count: chunks))
         let depth = self.depth + 1
         DispatchQueue.concurrentPerform(iterations: chunks) { w in
             let range = min(items.count, w * chunk) ..< min(items.count, (w + 1) * chunk)

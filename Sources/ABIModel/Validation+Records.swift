@@ -8,7 +8,7 @@ extension SnapshotValidator {
     func recordFailures(_ records: [Record]) -> [Int: SnapshotError] {
         let chunkSize = 1024
         let chunks = (records.count + chunkSize - 1) / chunkSize
-        let found = Mutex<[Int: SnapshotError]>([:])
+        let found = Locked<[Int: SnapshotError]>([:])
         let path = self.path
         let work: @Sendable (Int) -> Void = { chunk in
             var v = SnapshotValidator(path: path)

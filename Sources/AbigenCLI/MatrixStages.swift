@@ -96,8 +96,8 @@ extension Matrix {
         let jobList = plans.indices.flatMap { i in
             plans[i].snapshot == nil ? [] : plans[i].compilers.map { Job(plan: i, compiler: $0) }
         }
-        let results = Mutex([Int: Result<ABIBackends.Measurement, VerifyError>]())
-        let next = Mutex(0)
+        let results = Locked([Int: Result<ABIBackends.Measurement, VerifyError>]())
+        let next = Locked(0)
         let workers = min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(jobList.count, 1))
         let snapshotList = plans.map(\.snapshot)
         let options = plans.map(\.verify)

@@ -6,7 +6,7 @@ import Synchronization
 /// set (neither empty nor `0`), warnings and notes with `--verbose` only (the snapshot already lists what was left out).
 enum Reporting {
     /// The one collector of this process (a command reads one set of header options).
-    private static let shared = Mutex<Diagnostics?>(nil)
+    private static let shared = Locked<Diagnostics?>(nil)
 
     /// The collector, made on first use; `verbose` (`--verbose`) decides what it prints.
     static func diagnostics(verbose: Bool) -> Diagnostics {

@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 import Synchronization
 
@@ -9,7 +10,7 @@ public enum InterruptCleanup {
         var paths: Set<String> = []
         var children: Set<Int32> = []
     }
-    private static let state = Mutex(State())
+    private static let state = Locked(State())
 
     /// Registers a file or directory (a whole tree) to remove if the process is interrupted.
     public static func register(path: String) { state.withLock { _ = $0.paths.insert(path) } }

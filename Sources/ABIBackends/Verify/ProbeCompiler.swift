@@ -59,7 +59,7 @@ struct ProbeCompiler {
     mutating func compileTogether(_ snapshot: ABISnapshot, units: [ProbeBuilder.Unit]) throws(VerifyError) -> [Probe?] {
         // Built and written concurrently too (each unit alone); the first failure in unit order is reported.
         let directory = self.directory
-        let built = Mutex([Result<Probe, VerifyError>?](repeating: nil, count: units.count))
+        let built = Locked([Result<Probe, VerifyError>?](repeating: nil, count: units.count))
         DispatchQueue.concurrentPerform(iterations: units.count) { ui in
             let unit = units[ui]
             let probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
@@ -86,7 +86,7 @@ struct ProbeCompiler {
         let sizes = probes.map(\.source.utf8.count)
         let groups = Self.groups(sizes: sizes, count: min(ProcessInfo.processInfo.activeProcessorCount, units.count))
         let (compiler, baseArgs) = (self.compiler, self.baseArgs)
-        let results = Mutex([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
+        let results = Locked([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: groups.count) { g in
             let log = directory + (g == 0 ? "/probes.log" : "/probes\(g + 1).log")
