@@ -49,6 +49,12 @@ while IFS= read -r h; do common+=(--header "$h"); done < <(comm -12 \
   <(cd /usr/include && ls linux/*.h | LC_ALL=C sort) <(cd "$tree/include/uapi" && ls linux/*.h | LC_ALL=C sort))
 step diff-directories "0 1" diff /usr/include "$tree/include/uapi" --headers /usr/include \
   "${common[@]}" --skip-broken-headers --preset none --format json
+# The BTF frontend scans types, lays records out and writes JSON on several threads.
+if [[ -r /sys/kernel/btf/vmlinux ]]; then
+  step btf-whole-kernel "0" --btf /sys/kernel/btf/vmlinux --preset none --format json -o "$out/btf.json"
+else
+  echo "tsan: /sys/kernel/btf/vmlinux is not readable here: the BTF step did not run"
+fi
 if [[ $failed != 0 ]]; then
   echo "tsan: FAILED"
   exit 1
