@@ -102,18 +102,9 @@ public struct BTFFile: Sendable {
 
     /// True when the NUL-terminated name at `offset` matches a shell glob (`*`, `?`) given as UTF-8 bytes.
     func nameMatches(_ offset: UInt32, glob p: [UInt8]) -> Bool {
-        let t = strings
         let start = Int(offset)
-        guard start < t.count else { return false }
-        var pi = 0, ti = start, star = -1, mark = start
-        while ti < t.count && t[ti] != 0 {
-            if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) { pi += 1; ti += 1 }
-            else if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }
-            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-            else { return false }
-        }
-        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
-        return pi == p.count
+        guard start < strings.count else { return false }
+        return strings.withUnsafeBufferPointer { all in btfGlobMatch(p, UnsafeBufferPointer(rebasing: all[start...])) }
     }
 
     /// True when the name at `offset` is empty (or out of range), without making a String.

@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 
 /// The indexes of `names` in the order a stable sort by name puts them; the first 16 UTF-8 bytes of each
@@ -63,27 +64,20 @@ extension Array {
 /// Whether `a` sorts before `b` as `String`'s `<` orders them (nil: equal). ASCII strings, every name BTF gives
 /// (they are checked to be C identifiers), are compared as bytes; any other falls back to `String`.
 func utf8Order(_ a: String, _ b: String) -> Bool? {
-    var a = a, b = b
-    let bytes: Bool?? = a.withUTF8 { x in
-        b.withUTF8 { y in
-            guard x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let common = min(x.count, y.count)
-            if common > 0, let px = x.baseAddress, let py = y.baseAddress {
-                let c = memcmp(px, py, common)
-                if c != 0 { return .some(c < 0) }
-            }
-            return x.count == y.count ? .some(nil) : .some(x.count < y.count)
-        }
-    }
-    if let decided = bytes { return decided }
+    if let order = SnapshotText.asciiOrder(a, b) { return order == 0 ? nil : order < 0 }
     return a == b ? nil : a < b
 }
 
 /// Shell-style glob match supporting `*` and `?`.
 func btfGlobMatch(_ pattern: String, _ text: String) -> Bool {
-    let p = Array(pattern.utf8), t = Array(text.utf8)
+    Array(text.utf8).withUnsafeBufferPointer { btfGlobMatch(Array(pattern.utf8), $0) }
+}
+
+/// Shell-style glob match supporting `*` and `?` of the pattern's bytes against `text`, up to its end or its
+/// first NUL byte (a name in a BTF string section). Backtracks to the last `*` only: linear in practice.
+func btfGlobMatch(_ p: [UInt8], _ t: UnsafeBufferPointer<UInt8>) -> Bool {
     var pi = 0, ti = 0, star = -1, mark = 0
-    while ti < t.count {
+    while ti < t.count && t[ti] != 0 {
         if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) { pi += 1; ti += 1 }
         else if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }
         else if star >= 0 { pi = star + 1; mark += 1; ti = mark }

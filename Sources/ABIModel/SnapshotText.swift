@@ -54,9 +54,15 @@ public enum SnapshotText {
     /// Whether `a < b` as `String` orders them, decided on the bytes when both are ASCII (as `String` compares
     /// those); nil when either is not ASCII.
     public static func strictlyPrecedes(_ a: String, _ b: String) -> Bool? {
+        asciiOrder(a, b).map { $0 < 0 }
+    }
+
+    /// How `a` and `b` compare as `String` orders them (negative, 0, positive), decided on the bytes when both
+    /// are ASCII (as `String` compares those); nil when either is not ASCII.
+    public static func asciiOrder(_ a: String, _ b: String) -> Int? {
         var a = a, b = b
         return a.withUTF8 { x in
-            b.withUTF8 { y -> Bool? in
+            b.withUTF8 { y -> Int? in
                 var high: UInt8 = 0
                 for c in x { high |= c }
                 for c in y { high |= c }
@@ -64,9 +70,9 @@ public enum SnapshotText {
                 let common = min(x.count, y.count)
                 if common > 0, let px = x.baseAddress, let py = y.baseAddress {
                     let c = memcmp(px, py, common)
-                    if c != 0 { return c < 0 }
+                    if c != 0 { return Int(c) }
                 }
-                return x.count < y.count
+                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
             }
         }
     }
