@@ -173,11 +173,7 @@ func setSource(_ object: inout [String: Any], _ key: String, _ value: Any) {
     func diffJSONAndMarkdownSayWhatWasNotCompared() throws {
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/s.json"
-        let g = try runAbigen(["--format", "json", "-o", path])
-        try #require(g.status == 0, "\(g.stderr)")
-        let text = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux"])
-        let notes = text.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("BTF has no macros") || $0.contains("(not compared)") }
+        let (path, text, notes) = try diffAgainstKernel(in: dir)
         try #require(!notes.isEmpty, "\(text.stdout.suffix(400))")
         let json = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux", "--format", "json"])
         let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
@@ -378,11 +374,7 @@ func expectRefusal(_ r: ProcessResult, _ line: String, prefix: Bool = false, _ w
     func githubDiffAgainstBTFGivesNotices() throws {
         let dir = try Repo.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/s.json"
-        let g = try runAbigen(["--format", "json", "-o", path])
-        try #require(g.status == 0, "\(g.stderr)")
-        let text = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux"])
-        let notes = text.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("BTF has no macros") || $0.contains("(not compared)") }
+        let (path, _, notes) = try diffAgainstKernel(in: dir)
         try #require(!notes.isEmpty)
         let gh = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux", "--format", "github"])
         let notices = gh.stdout.split(separator: "\n").filter { $0.hasPrefix("::notice::") }.map { String($0.dropFirst("::notice::".count)) }
@@ -461,4 +453,15 @@ func expectRefusal(_ r: ProcessResult, _ line: String, prefix: Bool = false, _ w
         #expect(r.stderr.hasSuffix(": cannot write: Not a directory\n") && !r.stderr.contains("Domain"), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
     }
+}
+
+/// The io_uring snapshot written to `dir`, its text diff against the running kernel's BTF, and the lines of
+/// that diff saying what was not compared.
+private func diffAgainstKernel(in dir: String) throws -> (path: String, text: ProcessResult, notes: [String]) {
+    let path = dir + "/s.json"
+    let g = try runAbigen(["--format", "json", "-o", path])
+    try #require(g.status == 0, "\(g.stderr)")
+    let text = try runAbigen(["diff", path, "/sys/kernel/btf/vmlinux"])
+    let notes = text.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("BTF has no macros") || $0.contains("(not compared)") }
+    return (path, text, notes)
 }
