@@ -194,6 +194,22 @@ struct BadInputMatrixTests {
             let blob = try f.file("verify-btf-snapshot", "vmlinux", badInputBTFMagic)
             return Invocation(arguments: ["verify", "--snapshot", blob, "--preset", "none"], mentions: [blob, "--btf"])
         },
+        // Outside review, fifth round: a member whose type C cannot hold by value (here a forward declaration).
+        BadInputCase("BTF with a member of forward-declared type by value", .frontend) { f in
+            let blob = try f.file("btf-fwd-member", "fwd.btf", badInputBTFForwardMember)
+            return Invocation(arguments: ["--btf", blob, "--preset", "none", "--format", "json"], mentions: [blob, "member 'bad'", "FWD"])
+        },
+        // ABIGEN_LIBCLANG must name a regular file (a FIFO blocked dlopen for ever) by a path (a bare name is searched for).
+        BadInputCase("ABIGEN_LIBCLANG naming a directory") { f in
+            var inv = Invocation(arguments: ["--headers", f.dir, "--header", "t.h", "--preset", "none"], mentions: [f.dir, "not a regular file"])
+            inv.environment = ["ABIGEN_LIBCLANG": f.dir]
+            return inv
+        },
+        BadInputCase("ABIGEN_LIBCLANG a bare name") { f in
+            var inv = Invocation(arguments: ["--headers", f.dir, "--header", "t.h", "--preset", "none"], mentions: ["libclang.so", "not a path"])
+            inv.environment = ["ABIGEN_LIBCLANG": "libclang.so"]
+            return inv
+        },
         // A header found for no target: the matrix cannot run at all (2), it is not a failed check (1).
         BadInputCase("matrix with a missing header") { f in
             Invocation(arguments: ["matrix", "--headers", f.dir, "--header", "none.h", "--preset", "none"], mentions: ["none.h"])
@@ -367,6 +383,19 @@ struct BadInputMatrixTests {
 
 /// The first bytes of a BTF blob (magic 0xEB9F, little-endian, version 1) and nothing else: abigen tells it is BTF.
 let badInputBTFMagic: [UInt8] = [0x9f, 0xeb, 0x01, 0x00, 0x18, 0x00, 0x00, 0x00]
+
+/// A little-endian BTF blob: `int` (id 1), a forward declaration `later` (id 2), and `struct s { int n; later bad; }`.
+let badInputBTFForwardMember: [UInt8] = {
+    func u32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8 & 0xff), UInt8(v >> 16 & 0xff), UInt8(v >> 24)] }
+    let strings = Array("\0int\0later\0s\0n\0bad\0".utf8)          // offsets 1, 5, 11, 13, 15
+    var types: [UInt8] = []
+    types += u32(1) + u32(1 << 24) + u32(4) + u32(1 << 24 | 32)           // INT int, 4 bytes, signed, 32 bits
+    types += u32(5) + u32(7 << 24) + u32(0)                               // FWD later (a struct)
+    types += u32(11) + u32(4 << 24 | 2) + u32(8)                          // STRUCT s, 2 members, 8 bytes
+    types += u32(13) + u32(1) + u32(0) + u32(15) + u32(2) + u32(32)       // n: int at bit 0; bad: later at bit 32
+    let header: [UInt8] = [0x9f, 0xeb, 0x01, 0x00] + u32(24) + u32(0) + u32(UInt32(types.count)) + u32(UInt32(types.count)) + u32(UInt32(strings.count))
+    return header + types + strings
+}()
 
 /// The fixture snapshot's version field as written (the version abigen writes today).
 let currentSchemaVersionText = "\"schemaVersion\":\(ABISnapshot.currentSchemaVersion)"
