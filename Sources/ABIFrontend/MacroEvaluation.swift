@@ -11,14 +11,12 @@ extension Frontend {
                                clang: MacroValues? = nil, reader: inout Reader) throws {
         options.diagnostics?.phase("collect \(candidates.count) macros")
         if !candidates.isEmpty {
-            let firstLine = includeLines.split(separator: "\n").count + 1
-            var source = includeLines
-            for (i, c) in candidates.enumerated() { source += evaluationLine(c.name, index: i) }
-            let clangValues = try clang ?? evaluate(source, arguments: args + macroUnitArguments, firstLine: firstLine, count: candidates.count, headers: headers)
+            let names = candidates.map(\.name)
+            let clangValues = try clang ?? evaluate(names, includeLines: includeLines, arguments: args + macroUnitArguments, headers: headers)
             options.diagnostics?.phase(clang == nil ? "parse macro unit" : "macros evaluated with the headers")
             // Parsed as gcc only when the headers could tell the two apart; otherwise it would give the same.
             let gccValues = CompilerIdentity.cannotDiffer(files: clangValues.files, arguments: args) ? clangValues
-                : try evaluate(source, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
+                : try evaluate(names, includeLines: includeLines, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
             options.diagnostics?.phase("parse macro unit as gcc")
@@ -91,12 +89,41 @@ extension Frontend {
         var files: [String]
     }
 
-    /// Parses the macro unit and evaluates `__abigen_macro_0 ..< count`; also returns the files the unit included.
-    static func evaluate(_ source: String, arguments: [String], firstLine: Int, count: Int,
+    /// Parses a macro unit (the `#include` lines, then one evaluation line per name) and evaluates each name; also
+    /// returns the files the unit included.
+    ///
+    /// A macro whose expansion leaves a bracket open (`({`) swallows the lines after it: their variables are missing
+    /// with no error of their own, and the line where clang recovered carries an error that is not its own. Those
+    /// lines are evaluated again in a unit without the line before them, up to four rounds; a line still swallowed
+    /// then keeps "not a constant expression".
+    static func evaluate(_ names: [String], includeLines: String, arguments: [String],
                          headers: [(label: String, path: String)]) throws -> MacroValues {
-        let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
-        return values(etu, diagnostics: etu.diagnostics, topLevel: etu.root.children,
-                      slots: (0..<count).map { (line: firstLine + $0, variable: $0) }).values
+        let firstLine = includeLines.split(separator: "\n").count + 1
+        var outcomes = [MacroOutcome](repeating: .skipped("not a constant expression"), count: names.count)
+        var first: MacroValues?
+        var pending = Array(names.indices)
+        for _ in 0..<5 where !pending.isEmpty {
+            var source = includeLines
+            for (k, i) in pending.enumerated() { source += evaluationLine(names[i], index: k) }
+            let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
+            let r = values(etu, diagnostics: etu.diagnostics, topLevel: etu.root.children,
+                           slots: pending.indices.map { (line: firstLine + $0, variable: $0) })
+            if first == nil { first = r.values }
+            for (k, i) in pending.enumerated() { outcomes[i] = r.values.outcomes[k] }
+            // Each run of swallowed lines after a line of its own unit, and the line where clang recovered.
+            let lost = Set(r.lost)
+            var again: [Int] = []
+            var k = 0
+            while k < pending.count {
+                guard lost.contains(k) else { k += 1; continue }
+                var end = k
+                while end < pending.count, lost.contains(end) { end += 1 }
+                if k > 0 { again += pending[k..<min(end + 1, pending.count)] }
+                k = end + 1
+            }
+            pending = again
+        }
+        return MacroValues(outcomes: outcomes, headerErrors: first?.headerErrors ?? false, files: first?.files ?? [])
     }
 
     /// The outcome of each slot (the line of a macro's evaluation and the number of its variable) in a parsed unit;

@@ -97,4 +97,36 @@ struct MacroLinesTests {
         #expect(skipped.constants.map(\.name) == ["OK_ONE"])
         #expect(skipped.unsupported.contains { $0.name == "bad.h" && $0.reason.contains("unknown type name 'undeclared_t'") })
     }
+
+    @Test("a macro that leaves a bracket open does not swallow the macros after it (cc gives their values)")
+    func swallowedLines() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // OPEN and PAREN leave `({` and `(` open: the lines after theirs were lost, and EN kept the enumerator's
+        // value 5 although C code after the header sees the macro, 6.
+        let header = """
+            #define OPEN ({
+            #define AFTER 7
+            #define CLOSE })
+            #define LAST 8
+            enum { EN = 5 };
+            #define EN 6
+            #define PAREN (1 +
+            #define AFTER_PAREN 9
+
+            """
+        try header.write(toFile: dir + "/swallow.h", atomically: true, encoding: .utf8)
+        try "#define OTHER_ONE 11\n".write(toFile: dir + "/other.h", atomically: true, encoding: .utf8)
+        for (headers, skip) in [(["swallow.h"], false), (["swallow.h", "other.h"], true)] {
+            let s = try parse(dir, headers: headers, skipBroken: skip)
+            let values = Dictionary(s.constants.map { ($0.name, $0.value.description) }, uniquingKeysWith: { a, _ in a })
+            #expect(values["AFTER"] == "7" && values["LAST"] == "8" && values["AFTER_PAREN"] == "9", "\(values)")
+            #expect(values["EN"] == "6", "\(values)")
+            #expect(Set(s.skippedMacros.map(\.name)) == ["OPEN", "CLOSE", "PAREN"])
+        }
+        // The oracle: what cc gives the names after the header.
+        let program = "#include \"\(dir)/swallow.h\"\nint a[AFTER == 7 && LAST == 8 && EN == 6 && AFTER_PAREN == 9 ? 1 : -1];\n"
+        try program.write(toFile: dir + "/check.c", atomically: true, encoding: .utf8)
+        #expect(try runProcess("cc", ["-fsyntax-only", dir + "/check.c"]).status == 0)
+    }
 }
