@@ -94,33 +94,84 @@ extension Frontend {
     }
 
     /// Parses `headers` in one translation unit and adds what they declare to `reader`; on clang errors adds nothing.
+    ///
+    /// A group expected to compile (any group without ``ParseOptions/skipBrokenHeaders``, and a single header) is
+    /// parsed once with its macros' evaluation lines (``MacroLines``); when that unit has errors in the headers, or
+    /// the lines did not cover every candidate, the group is read as a large set is: a plain parse, then a unit of
+    /// its own for the macros. Both ways give the same declarations, values and diagnostics.
     static func parseGroup(_ headers: [(label: String, path: String)], options: ParseOptions, reader: inout Reader,
                            triple: inout String) throws -> GroupResult {
         var includeLines = options.preludeHeaders.map { "#include <\($0)>\n" }.joined()
         for h in headers { includeLines += "#include \"\(h.path)\"\n" }
-        let args = options.clangArguments
         options.diagnostics?.phase("start group of \(headers.count)")
-        let tu = try unit(includeLines, arguments: args, detailed: true, headers: headers)
-        options.diagnostics?.phase("parse")
-        let errors = tu.diagnostics.filter(\.isError)
-        if let err = errors.first {
-            let paths = Set(headers.map(\.path))
-            let includers = tu.topLevelIncluders
-            let culprits = Set(errors.map { realPath(includers[$0.file] ?? $0.file) }).intersection(paths)
-            return .failed(frontendError(err, headers: headers, options: options), culprits: culprits)
+        if !options.skipBrokenHeaders || headers.count == 1,
+           let done = try parseGroupWithMacros(headers, includeLines: includeLines, options: options, reader: &reader, triple: &triple) {
+            return done
         }
-        triple = tu.triple
-        reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
-        // File handles are only valid while `tu` lives: the cache lives and dies with this unit.
-        var files = FileCache()
-        let topLevel = tu.root.children
-        reader.walk(topLevel, files: &files)
-        options.diagnostics?.phase("walk declarations")
-
-        let candidates = collectMacros(topLevel, tu: tu, options: options, reader: &reader, files: &files)
+        let args = options.clangArguments
+        let candidates: [(name: String, definition: String, header: String)]
+        do {
+            // The unit is freed before the macro units are parsed (one unit alive at a time holds the peak down).
+            let tu = try unit(includeLines, arguments: args, detailed: true, headers: headers)
+            options.diagnostics?.phase("parse")
+            let errors = tu.diagnostics.filter(\.isError)
+            if let err = errors.first {
+                let paths = Set(headers.map(\.path))
+                let includers = tu.topLevelIncluders
+                let culprits = Set(errors.map { realPath(includers[$0.file] ?? $0.file) }).intersection(paths)
+                return .failed(frontendError(err, headers: headers, options: options), culprits: culprits)
+            }
+            triple = tu.triple
+            reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
+            // File handles are only valid while `tu` lives: the cache lives and dies with this unit.
+            var files = FileCache()
+            let topLevel = tu.root.children
+            reader.walk(topLevel, files: &files)
+            options.diagnostics?.phase("walk declarations")
+            candidates = collectMacros(topLevel, tu: tu, options: options, reader: &reader, files: &files)
+        }
         try evaluateMacros(candidates, includeLines: includeLines, arguments: args, headers: headers, options: options, reader: &reader)
 
         options.diagnostics?.phase("evaluate macros")
+        return .parsed
+    }
+
+    /// The one-parse way of ``parseGroup(_:options:reader:triple:)``; nil (with `reader` untouched) when the group
+    /// must be read the two-parse way.
+    static func parseGroupWithMacros(_ headers: [(label: String, path: String)], includeLines: String, options: ParseOptions,
+                                     reader: inout Reader, triple: inout String) throws -> GroupResult? {
+        let lines = MacroLines(headers: headers, prefixes: options.macroPrefixes)
+        let firstLine = includeLines.split(separator: "\n").count + 1
+        let args = options.clangArguments
+        var scratch = reader
+        let candidates: [(name: String, definition: String, header: String)]
+        let clang: (values: MacroValues, lost: [Int])
+        do {
+            // The unit is freed before a gcc unit is parsed.
+            let tu = try unit(includeLines + lines.text, arguments: args + macroUnitArguments, detailed: true, headers: headers)
+            options.diagnostics?.phase("parse")
+            let diagnostics = tu.diagnostics
+            // An error the macro lines expanded is theirs; any other is the headers' (and the plain parse reports it).
+            guard !diagnostics.contains(where: { $0.isError && !($0.expansionFile == mainName && $0.expansionLine >= firstLine) }) else { return nil }
+            scratch.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
+            var files = FileCache()
+            let topLevel = tu.root.children
+            scratch.walk(topLevel, files: &files)
+            options.diagnostics?.phase("walk declarations")
+            candidates = collectMacros(topLevel, tu: tu, options: options, reader: &scratch, files: &files)
+            var slots: [(line: Int, variable: Int)] = []
+            for c in candidates {
+                guard let k = lines.index[c.name] else { return nil }
+                slots.append((MacroLines.line(of: k, firstLine: firstLine), k))
+            }
+            clang = values(tu, diagnostics: diagnostics, topLevel: topLevel, slots: slots)
+            triple = tu.triple
+        }
+        guard clang.lost.isEmpty else { return nil }
+        try evaluateMacros(candidates, includeLines: includeLines, arguments: args, headers: headers, options: options,
+                           clang: clang.values, reader: &scratch)
+        options.diagnostics?.phase("evaluate macros")
+        reader = scratch
         return .parsed
     }
 }

@@ -4,23 +4,19 @@ import Foundation
 extension Frontend {
     /// Evaluates the candidate macros twice, as clang and under gcc's predefined macros (``GCCIdentity``), and adds
     /// the integer constants to `reader`; the others go to its skipped list with the reason.
+    /// `clang`: the values as clang gives them, when the group's own unit already evaluated them (``MacroLines``);
+    /// without them, a macro unit of their own is parsed.
     static func evaluateMacros(_ candidates: [(name: String, definition: String, header: String)], includeLines: String,
                                arguments args: [String], headers: [(label: String, path: String)], options: ParseOptions,
-                               reader: inout Reader) throws {
+                               clang: MacroValues? = nil, reader: inout Reader) throws {
         options.diagnostics?.phase("collect \(candidates.count) macros")
         if !candidates.isEmpty {
-            let firstLine = includeLines.split(separator: "\n").count + 1
-            var source = includeLines
-            for (i, c) in candidates.enumerated() {
-                // The static assertion rejects what is not an integer constant expression in C (an
-                // address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
-                source += "static __auto_type __abigen_macro_\(i) = (\(c.name)); _Static_assert((\(c.name)) == (\(c.name)), \"\");\n"
-            }
-            let clangValues = try evaluate(source, arguments: args + macroUnitArguments, firstLine: firstLine, count: candidates.count, headers: headers)
-            options.diagnostics?.phase("parse macro unit")
+            let names = candidates.map(\.name)
+            let clangValues = try clang ?? evaluate(names, includeLines: includeLines, arguments: args + macroUnitArguments, headers: headers)
+            options.diagnostics?.phase(clang == nil ? "parse macro unit" : "macros evaluated with the headers")
             // Parsed as gcc only when the headers could tell the two apart; otherwise it would give the same.
             let gccValues = CompilerIdentity.cannotDiffer(files: clangValues.files, arguments: args) ? clangValues
-                : try evaluate(source, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, firstLine: firstLine, count: candidates.count, headers: headers)
+                : try evaluate(names, includeLines: includeLines, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
             options.diagnostics?.phase("parse macro unit as gcc")
@@ -79,13 +75,65 @@ extension Frontend {
         case skipped(String)
     }
 
-    /// Parses the macro unit and evaluates `__abigen_macro_0 ..< count`; also returns the files the unit included.
-    static func evaluate(_ source: String, arguments: [String], firstLine: Int, count: Int,
-                         headers: [(label: String, path: String)]) throws -> (outcomes: [MacroOutcome], headerErrors: Bool, files: [String]) {
-        let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
+    /// The line that evaluates macro `name` as `__abigen_macro_<index>`. The static assertion rejects what is not an
+    /// integer constant expression in C (an address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
+    static func evaluationLine(_ name: String, index: Int) -> String {
+        "static __auto_type __abigen_macro_\(index) = (\(name)); _Static_assert((\(name)) == (\(name)), \"\");\n"
+    }
+
+    /// What evaluating a unit's macro lines gave: one outcome per macro, whether the headers themselves had errors,
+    /// and the files the unit included.
+    struct MacroValues {
+        var outcomes: [MacroOutcome]
+        var headerErrors: Bool
+        var files: [String]
+    }
+
+    /// Parses a macro unit (the `#include` lines, then one evaluation line per name) and evaluates each name; also
+    /// returns the files the unit included.
+    ///
+    /// A macro whose expansion leaves a bracket open (`({`) swallows the lines after it: their variables are missing
+    /// with no error of their own, and the line where clang recovered carries an error that is not its own. Those
+    /// lines are evaluated again in a unit without the line before them, up to four rounds; a line still swallowed
+    /// then keeps "not a constant expression".
+    static func evaluate(_ names: [String], includeLines: String, arguments: [String],
+                         headers: [(label: String, path: String)]) throws -> MacroValues {
+        let firstLine = includeLines.split(separator: "\n").count + 1
+        var outcomes = [MacroOutcome](repeating: .skipped("not a constant expression"), count: names.count)
+        var first: MacroValues?
+        var pending = Array(names.indices)
+        for _ in 0..<5 where !pending.isEmpty {
+            var source = includeLines
+            for (k, i) in pending.enumerated() { source += evaluationLine(names[i], index: k) }
+            let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
+            let r = values(etu, diagnostics: etu.diagnostics, topLevel: etu.root.children,
+                           slots: pending.indices.map { (line: firstLine + $0, variable: $0) })
+            if first == nil { first = r.values }
+            for (k, i) in pending.enumerated() { outcomes[i] = r.values.outcomes[k] }
+            // Each run of swallowed lines after a line of its own unit, and the line where clang recovered.
+            let lost = Set(r.lost)
+            var again: [Int] = []
+            var k = 0
+            while k < pending.count {
+                guard lost.contains(k) else { k += 1; continue }
+                var end = k
+                while end < pending.count, lost.contains(end) { end += 1 }
+                if k > 0 { again += pending[k..<min(end + 1, pending.count)] }
+                k = end + 1
+            }
+            pending = again
+        }
+        return MacroValues(outcomes: outcomes, headerErrors: first?.headerErrors ?? false, files: first?.files ?? [])
+    }
+
+    /// The outcome of each slot (the line of a macro's evaluation and the number of its variable) in a parsed unit;
+    /// `lost` lists the slots whose variable is missing with no error on their line (a guard that did not hold, or
+    /// a line swallowed by the one before it).
+    static func values(_ etu: TranslationUnit, diagnostics: [ClangDiagnostic], topLevel: [Cursor],
+                       slots: [(line: Int, variable: Int)]) -> (values: MacroValues, lost: [Int]) {
         var errorsByLine: [Int: String] = [:]
         var headerErrors = false
-        for d in etu.diagnostics where d.isError {
+        for d in diagnostics where d.isError {
             var line = d.line
             if d.file != mainName {
                 // A too-large literal spelled in a header belongs to the macro whose line expanded it.
@@ -95,19 +143,21 @@ extension Frontend {
             errorsByLine[line] = errorsByLine[line] ?? d.message
         }
         var evaluated: [Int: Cursor] = [:]
-        for c in etu.root.children where c.kind == .varDecl {
+        for c in topLevel where c.kind == .varDecl {
             let n = c.spelling
             guard n.hasPrefix("__abigen_macro_"), let i = Int(n.dropFirst("__abigen_macro_".count)) else { continue }
             evaluated[i] = c
         }
-        let outcomes: [MacroOutcome] = (0..<count).map { i in
-            if let err = errorsByLine[firstLine + i] { return .skipped("not a constant expression: \(err)") }
-            guard let var_ = evaluated[i], !var_.isInvalidDeclaration else { return .skipped("not a constant expression") }
+        var lost: [Int] = []
+        let outcomes: [MacroOutcome] = slots.enumerated().map { k, slot in
+            if let err = errorsByLine[slot.line] { return .skipped("not a constant expression: \(err)") }
+            guard let var_ = evaluated[slot.variable] else { lost.append(k); return .skipped("not a constant expression") }
+            guard !var_.isInvalidDeclaration else { return .skipped("not a constant expression") }
             let type = var_.type.canonical
             guard let info = integerInfo(type) else { return .skipped("not an integer (type \(type.spelling))") }
             guard let v = var_.evaluateInteger() else { return .skipped("clang cannot evaluate it as an integer constant") }
             return .value(info.signed ? .signed(v.value) : .unsigned(v.unsigned), type: type.spelling, info: info)
         }
-        return (outcomes, headerErrors, etu.includedFiles)
+        return (MacroValues(outcomes: outcomes, headerErrors: headerErrors, files: etu.includedFiles), lost)
     }
 }
