@@ -141,6 +141,7 @@ extension Frontend {
     static func parseGroupWithMacros(_ headers: [(label: String, path: String)], includeLines: String, options: ParseOptions,
                                      reader: inout Reader, triple: inout String) throws -> GroupResult? {
         let lines = MacroLines(headers: headers, prefixes: options.macroPrefixes)
+        let section = lines.text
         let firstLine = includeLines.split(separator: "\n").count + 1
         let args = options.clangArguments
         var scratch = reader
@@ -148,11 +149,18 @@ extension Frontend {
         let clang: (values: MacroValues, lost: [Int])
         do {
             // The unit is freed before a gcc unit is parsed.
-            let tu = try unit(includeLines + lines.text, arguments: args + macroUnitArguments, detailed: true, headers: headers)
+            let tu = try unit(includeLines + section, arguments: args + macroUnitArguments, detailed: true, headers: headers)
             options.diagnostics?.phase("parse")
             let diagnostics = tu.diagnostics
-            // An error the macro lines expanded is theirs; any other is the headers' (and the plain parse reports it).
-            guard !diagnostics.contains(where: { $0.isError && !($0.expansionFile == mainName && $0.expansionLine >= firstLine) }) else { return nil }
+            // An error the evaluation lines expanded is theirs; any other is the headers' (the plain parse reports
+            // it), and so is a section whose opening or closing declaration is not one of its own at file scope.
+            let endLine = sectionLine(lines.names.count, firstLine: firstLine) - 1
+            if let e = diagnostics.first(where: { $0.isError && !($0.expansionFile == mainName && $0.expansionLine > firstLine && $0.expansionLine < endLine) }) {
+                options.diagnostics?.phase("two parses instead: an error outside the macro lines: \(e.oneLine)")
+                return nil
+            }
+            guard sectionIsWhole(tu.root.children, begin: includeLines.utf8.count,
+                                 end: includeLines.utf8.count + section.utf8.count - sectionEnd.utf8.count) else { return nil }
             scratch.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
             var files = FileCache()
             let topLevel = tu.root.children
@@ -161,17 +169,37 @@ extension Frontend {
             candidates = collectMacros(topLevel, tu: tu, options: options, reader: &scratch, files: &files)
             var slots: [(line: Int, variable: Int)] = []
             for c in candidates {
-                guard let k = lines.index[c.name] else { return nil }
-                slots.append((MacroLines.line(of: k, firstLine: firstLine), k))
+                guard let k = lines.index[c.name] else {
+                    options.diagnostics?.phase("two parses instead: \(c.name) was not found by the scan")
+                    return nil
+                }
+                slots.append((sectionLine(k, firstLine: firstLine), k))
             }
             clang = values(tu, diagnostics: diagnostics, topLevel: topLevel, slots: slots)
             triple = tu.triple
         }
-        guard clang.lost.isEmpty else { return nil }
+        guard clang.lost.isEmpty else {
+            options.diagnostics?.phase("two parses instead: \(clang.lost.count) macro lines lost")
+            return nil
+        }
         try evaluateMacros(candidates, includeLines: includeLines, arguments: args, headers: headers, options: options,
                            clang: clang.values, reader: &scratch)
         options.diagnostics?.phase("evaluate macros")
         reader = scratch
         return .parsed
+    }
+
+    /// Whether the section's opening and closing declarations are valid variables at file scope, each a declaration
+    /// of its own: starting where its text starts (byte offsets `begin` and `end` of the main file), not taken into
+    /// the end of a header (a missing `;`, a dangling attribute).
+    static func sectionIsWhole(_ topLevel: [Cursor], begin: Int, end: Int) -> Bool {
+        var found = 0
+        for c in topLevel where c.kind == .varDecl {
+            let name = c.spelling
+            guard name == "__abigen_section_begin" || name == "__abigen_section_end", !c.isInvalidDeclaration else { continue }
+            let extent = c.extentOffsets
+            if extent.file?.name == mainName && extent.start == (name == "__abigen_section_begin" ? begin : end) { found += 1 }
+        }
+        return found == 2
     }
 }

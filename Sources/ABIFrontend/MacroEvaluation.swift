@@ -11,12 +11,12 @@ extension Frontend {
                                clang: MacroValues? = nil, reader: inout Reader) throws {
         options.diagnostics?.phase("collect \(candidates.count) macros")
         if !candidates.isEmpty {
-            let names = candidates.map(\.name)
-            let clangValues = try clang ?? evaluate(names, includeLines: includeLines, arguments: args + macroUnitArguments, headers: headers)
+            let names = candidates.map(\.name), definitions = candidates.map(\.definition)
+            let clangValues = try clang ?? evaluate(names, definitions: definitions, includeLines: includeLines, arguments: args + macroUnitArguments, headers: headers)
             options.diagnostics?.phase(clang == nil ? "parse macro unit" : "macros evaluated with the headers")
             // Parsed as gcc only when the headers could tell the two apart; otherwise it would give the same.
             let gccValues = CompilerIdentity.cannotDiffer(files: clangValues.files, arguments: args) ? clangValues
-                : try evaluate(names, includeLines: includeLines, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, headers: headers)
+                : try evaluate(names, definitions: definitions, includeLines: includeLines, arguments: args.filter { $0 != "-w" } + macroUnitArguments + GCCIdentity.arguments, headers: headers)
             // When the headers themselves do not compile as gcc sees them, only values that differ count.
             let gccComplete = !gccValues.headerErrors
             options.diagnostics?.phase("parse macro unit as gcc")
@@ -81,6 +81,53 @@ extension Frontend {
         "static __auto_type __abigen_macro_\(index) = (\(name)); _Static_assert((\(name)) == (\(name)), \"\");\n"
     }
 
+    /// The declarations that open and close a macro section. A header that ends inside a declaration (a missing
+    /// `;`, an open brace) takes the first in, which then is no longer a declaration of its own at file scope, and
+    /// an error at the end of the unit falls after the second, outside the evaluation lines.
+    static let sectionBegin = "static const int __abigen_section_begin = 1;\n"
+    static let sectionEnd = "static const int __abigen_section_end = 1;\n"
+
+    /// The part of a unit after its `#include` lines (which end on line `firstLine - 1`): ``sectionBegin`` on
+    /// line `firstLine`, then for each name `#line 1` and its evaluation line (so `__LINE__` reads 1 in every unit
+    /// and every order), then ``sectionEnd``.
+    static func macroSection(_ names: [String]) -> String {
+        var text = sectionBegin
+        for (k, name) in names.enumerated() { text += "#line 1\n" + evaluationLine(name, index: k) }
+        return text + sectionEnd
+    }
+
+    /// The line (as clang reports locations: in the file, not after `#line`) of evaluation `k` of a section that
+    /// begins on `firstLine`; with k = the number of names, the line of ``sectionEnd`` plus one.
+    static func sectionLine(_ k: Int, firstLine: Int) -> Int {
+        let (twice, o1) = k.multipliedReportingOverflow(by: 2)
+        let (line, o2) = firstLine.addingReportingOverflow(2)
+        let (sum, o3) = line.addingReportingOverflow(twice)
+        return o1 || o2 || o3 ? Int.max : sum
+    }
+
+    /// Whether a macro definition's brackets close in order (outside string and character literals). One that
+    /// leaves a bracket open or closes one it did not open can take the lines after its own with it.
+    static func isBalanced(_ definition: String) -> Bool {
+        var depth = 0
+        var quote: UInt8?
+        var escaped = false
+        for b in definition.utf8 {
+            if let q = quote {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == q { quote = nil }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = b
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+                if depth < 0 { return false }
+            default: break
+            }
+        }
+        return depth == 0 && quote == nil
+    }
+
     /// What evaluating a unit's macro lines gave: one outcome per macro, whether the headers themselves had errors,
     /// and the files the unit included.
     struct MacroValues {
@@ -89,28 +136,26 @@ extension Frontend {
         var files: [String]
     }
 
-    /// Parses a macro unit (the `#include` lines, then one evaluation line per name) and evaluates each name; also
-    /// returns the files the unit included.
+    /// Parses a macro unit (the `#include` lines, then the ``macroSection(_:)`` of the names) and evaluates each
+    /// name; also returns the files the unit included.
     ///
     /// A macro whose expansion leaves a bracket open (`({`) swallows the lines after it: their variables are missing
-    /// with no error of their own, and the line where clang recovered carries an error that is not its own. Those
-    /// lines are evaluated again in a unit without the line before them, up to four rounds; a line still swallowed
-    /// then keeps "not a constant expression".
-    static func evaluate(_ names: [String], includeLines: String, arguments: [String],
+    /// or no longer at file scope, with no error of their own. So the names whose definitions do not balance come
+    /// last, and swallowed lines are evaluated again in a unit without the line before them, up to four rounds; a
+    /// line still swallowed then keeps "not a constant expression".
+    static func evaluate(_ names: [String], definitions: [String], includeLines: String, arguments: [String],
                          headers: [(label: String, path: String)]) throws -> MacroValues {
         let firstLine = includeLines.split(separator: "\n").count + 1
         var outcomes = [MacroOutcome](repeating: .skipped("not a constant expression"), count: names.count)
         var first: MacroValues?
-        var pending = Array(names.indices)
+        var pending = names.indices.filter { isBalanced(definitions[$0]) } + names.indices.filter { !isBalanced(definitions[$0]) }
         for _ in 0..<5 where !pending.isEmpty {
-            var source = includeLines
-            for (k, i) in pending.enumerated() { source += evaluationLine(names[i], index: k) }
-            let etu = try unit(source, arguments: arguments, detailed: false, headers: headers)
+            let etu = try unit(includeLines + macroSection(pending.map { names[$0] }), arguments: arguments, detailed: false, headers: headers)
             let r = values(etu, diagnostics: etu.diagnostics, topLevel: etu.root.children,
-                           slots: pending.indices.map { (line: firstLine + $0, variable: $0) })
+                           slots: pending.indices.map { (line: sectionLine($0, firstLine: firstLine), variable: $0) })
             if first == nil { first = r.values }
             for (k, i) in pending.enumerated() { outcomes[i] = r.values.outcomes[k] }
-            // Each run of swallowed lines after a line of its own unit, and the line where clang recovered.
+            // Each run of swallowed lines after a line of its own unit (a run from the first line has no swallower).
             let lost = Set(r.lost)
             var again: [Int] = []
             var k = 0
@@ -118,8 +163,8 @@ extension Frontend {
                 guard lost.contains(k) else { k += 1; continue }
                 var end = k
                 while end < pending.count, lost.contains(end) { end += 1 }
-                if k > 0 { again += pending[k..<min(end + 1, pending.count)] }
-                k = end + 1
+                if k > 0 { again += pending[k..<end] }
+                k = end
             }
             pending = again
         }

@@ -8,7 +8,7 @@ import Testing
 /// same snapshot, and the values must be what cc gives.
 @Suite("Frontend: macros evaluated in the headers' own unit")
 struct MacroLinesTests {
-    @Test("the lexical scan finds object-like #define names, and only those")
+    @Test("the lexical scan finds #define names, and only those")
     func scan() {
         let text = """
             #define PLAIN 1
@@ -22,7 +22,7 @@ struct MacroLinesTests {
             // #define COMMENTED 7
             #define LAST
             """
-        #expect(MacroLines.definedNames(Array(text.utf8)) == ["PLAIN", "SPACED", "TABBED", "FUNC_SPACE", "LAST"])
+        #expect(MacroLines.definedNames(Array(text.utf8)) == ["PLAIN", "SPACED", "TABBED", "FUNC", "FUNC_SPACE", "LAST"])
         #expect(MacroLines.definedNames([]) == [])
         #expect(MacroLines.definedNames(Array("#define".utf8)) == [])
         #expect(MacroLines.definedNames(Array("#define X".utf8)) == ["X"])
@@ -128,5 +128,54 @@ struct MacroLinesTests {
         let program = "#include \"\(dir)/swallow.h\"\nint a[AFTER == 7 && LAST == 8 && EN == 6 && AFTER_PAREN == 9 ? 1 : -1];\n"
         try program.write(toFile: dir + "/check.c", atomically: true, encoding: .utf8)
         #expect(try runProcess("cc", ["-fsyntax-only", dir + "/check.c"]).status == 0)
+    }
+
+    @Test("a header that ends inside a declaration fails as cc says, not through the first macro line", arguments: [
+        "struct s { int a; }", "int x =", "typedef int", "enum { A = 1", "struct t {", "extern", "__attribute__((aligned(8)))", "_Alignas(8)",
+    ])
+    func unfinishedEnd(_ ending: String) throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#ifndef X_H\n#define X_H\n#define GOOD 1\n\(ending)\n#endif\n".write(toFile: dir + "/x.h", atomically: true, encoding: .utf8)
+        // The oracle: cc refuses the header alone.
+        #expect(try runProcess("cc", ["-fsyntax-only", "-x", "c", dir + "/x.h"]).status != 0)
+        #expect(throws: FrontendError.self) { try parse(dir, headers: ["x.h"], skipBroken: false) }
+        try "#define OK_ONE 1\n".write(toFile: dir + "/ok.h", atomically: true, encoding: .utf8)
+        let skipped = try parse(dir, headers: ["x.h", "ok.h"], skipBroken: true)
+        #expect(skipped.unsupported.contains { $0.name == "x.h" && $0.reason.hasPrefix("header skipped") })
+    }
+
+    @Test("every macro after several openers is evaluated, one after the last opener too (cc gives the values)")
+    func manyOpeners() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var header = ""
+        for i in 0..<8 { header += "#define OPEN\(i) ({\n#define V\(i) \(i + 100)\n" }
+        try header.write(toFile: dir + "/x.h", atomically: true, encoding: .utf8)
+        var check = "#include \"\(dir)/x.h\"\n"
+        for (headers, skip) in [(["x.h"], false), (["x.h", "x.h"], true)] {
+            let s = try parse(dir, headers: headers, skipBroken: skip)
+            let values = Dictionary(s.constants.map { ($0.name, $0.value.description) }, uniquingKeysWith: { a, _ in a })
+            #expect(values == Dictionary(uniqueKeysWithValues: (0..<8).map { ("V\($0)", "\($0 + 100)") }))
+            #expect(Set(s.skippedMacros.map(\.name)) == Set((0..<8).map { "OPEN\($0)" }))
+        }
+        for i in 0..<8 { check += "_Static_assert(V\(i) == \(i + 100), \"\");\n" }
+        try check.write(toFile: dir + "/check.c", atomically: true, encoding: .utf8)
+        #expect(try runProcess("cc", ["-fsyntax-only", dir + "/check.c"]).status == 0)
+    }
+
+    @Test("__LINE__ reads the same in every unit: not called compiler-dependent, the same both ways")
+    func lineMacro() throws {
+        let dir = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // __clang__ makes the gcc-identity unit run, whose lines differ from the first unit's.
+        try "#ifdef __clang__\n#define CL 1\n#endif\n#define LN __LINE__\n#define OK 7\n".write(toFile: dir + "/x.h", atomically: true, encoding: .utf8)
+        try "#define OTHER_ONE 11\n".write(toFile: dir + "/other.h", atomically: true, encoding: .utf8)
+        let once = try parse(dir, headers: ["x.h"], skipBroken: false)
+        let twice = try parse(dir, headers: ["x.h", "other.h"], skipBroken: true)
+        for s in [once, twice] {
+            #expect(s.constants.first { $0.name == "LN" }?.value.description == "1")
+            #expect(!s.skippedMacros.contains { $0.name == "LN" })
+        }
     }
 }
