@@ -57,6 +57,7 @@ public struct AbigenCommand: ParsableCommand {
     public static func runMain() async -> Never {
         OutputFile.reserveStandardDescriptors()
         signal(SIGPIPE, SIG_IGN)   // a closed pipe is a write error reported as one line, not a silent death
+        if parsesHeaders(Array(CommandLine.arguments.dropFirst())) { LibClang.preload() }
         let signals = Interrupts.install()
         defer { withExtendedLifetime(signals) {} }
         do {
@@ -70,6 +71,18 @@ public struct AbigenCommand: ParsableCommand {
             Foundation.exit(0)
         } catch {
             fail(error)
+        }
+    }
+
+    /// Whether the command line surely parses headers (generate or verify reading headers), judged from the words
+    /// alone before parsing: then libclang loads on another core while the arguments are parsed. Anything else
+    /// (help, version, a snapshot or BTF input, other commands) is no.
+    static func parsesHeaders(_ arguments: [String]) -> Bool {
+        if let first = arguments.first, !first.hasPrefix("-"), first != "generate", first != "verify" { return false }
+        let elsewhere = ["--help", "--version", "--snapshot", "--btf", "--experimental-dump-help", "--generate-completion-script"]
+        return !arguments.contains { word in
+            word == "help" || word == "--" || (word.hasPrefix("-") && !word.hasPrefix("--") && word.contains("h"))
+                || elsewhere.contains { word.hasPrefix($0) }
         }
     }
 

@@ -36,9 +36,17 @@ static int loaded;
 static char failure[1024];
 static const char *library;
 
-const char *abigen_clang_library(void) {
+static pthread_once_t named = PTHREAD_ONCE_INIT;
+static const char *chosen;
+
+static void choose_library(void) {
     const char *override = getenv("ABIGEN_LIBCLANG");
-    return override != NULL && override[0] != '\0' ? override : ABIGEN_LIBCLANG_PATH;
+    chosen = override != NULL && override[0] != '\0' ? override : ABIGEN_LIBCLANG_PATH;
+}
+
+const char *abigen_clang_library(void) {
+    pthread_once(&named, choose_library);
+    return chosen;
 }
 
 // Resolves one symbol into `slot`; on failure records dlerror's text and returns 0.
@@ -117,6 +125,27 @@ int abigen_clang_load(char *error, size_t size) {
     if (loaded) return 0;
     if (error != NULL && size > 0) snprintf(error, size, "%s", failure);
     return -1;
+}
+
+static pthread_t preloader;
+static int preloading;
+
+static void *preload_main(void *unused) {
+    (void)unused;
+    pthread_once(&once, load_once);
+    return NULL;
+}
+
+// Runs at exit: the process does not exit (running the libraries' destructors) while the preload is in dlopen.
+static void join_preloader(void) {
+    if (preloading) pthread_join(preloader, NULL);
+}
+
+void abigen_clang_preload(void) {
+    if (preloading || atexit(join_preloader) != 0) return;
+    // The library's name is read here, before any other thread starts: the preload never reads the environment.
+    (void)abigen_clang_library();
+    if (pthread_create(&preloader, NULL, preload_main, NULL) == 0) preloading = 1;
 }
 
 // Every object of the API comes from one of these two entry points, which load the library first.
