@@ -57,8 +57,10 @@ public struct AbigenCommand: ParsableCommand {
     public static func runMain() async -> Never {
         OutputFile.reserveStandardDescriptors()
         signal(SIGPIPE, SIG_IGN)   // a closed pipe is a write error reported as one line, not a silent death
-        if parsesHeaders(Array(CommandLine.arguments.dropFirst())) { LibClang.preload() }
         let signals = Interrupts.install()
+        // After the signal sources, which can start a dispatch thread: while the preload's dlopen relocates libclang it
+        // holds the loader's TLS lock, which every pthread_create waits for (measured: up to 7 ms here).
+        if parsesHeaders(Array(CommandLine.arguments.dropFirst())) { LibClang.preload() }
         defer { withExtendedLifetime(signals) {} }
         do {
             try refuseUnknownHelpTopic(Array(CommandLine.arguments.dropFirst()))
