@@ -128,7 +128,7 @@ int abigen_clang_load(char *error, size_t size) {
 }
 
 static pthread_t preloader;
-static int preloading;
+static int preloading;   // set (atomically) once `preloader` runs; read at exit, possibly on another thread
 
 static void *preload_main(void *unused) {
     (void)unused;
@@ -138,14 +138,15 @@ static void *preload_main(void *unused) {
 
 // Runs at exit: the process does not exit (running the libraries' destructors) while the preload is in dlopen.
 static void join_preloader(void) {
-    if (preloading) pthread_join(preloader, NULL);
+    if (__atomic_load_n(&preloading, __ATOMIC_ACQUIRE)) pthread_join(preloader, NULL);
 }
 
 void abigen_clang_preload(void) {
-    if (preloading || atexit(join_preloader) != 0) return;
-    // The library's name is read here, before any other thread starts: the preload never reads the environment.
+    if (__atomic_load_n(&preloading, __ATOMIC_ACQUIRE) || atexit(join_preloader) != 0) return;
+    // The library's name is read here, before the thread starts: the preload never reads the environment, which
+    // the caller's threads may change meanwhile.
     (void)abigen_clang_library();
-    if (pthread_create(&preloader, NULL, preload_main, NULL) == 0) preloading = 1;
+    if (pthread_create(&preloader, NULL, preload_main, NULL) == 0) __atomic_store_n(&preloading, 1, __ATOMIC_RELEASE);
 }
 
 // Every object of the API comes from one of these two entry points, which load the library first.

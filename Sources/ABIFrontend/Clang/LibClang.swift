@@ -30,7 +30,7 @@ public enum LibClang {
     }
 
     /// Starts loading libclang on a background thread, for a command that will parse: a failure is kept, and
-    /// reported by the next ``load()``. Call it first thing in the process, on the main thread.
+    /// reported by the next ``load()``. Call it once, early in the process.
     public static func preload() {
         abigen_clang_preload()
     }
