@@ -58,6 +58,9 @@ public struct AbigenCommand: ParsableCommand {
         OutputFile.reserveStandardDescriptors()
         signal(SIGPIPE, SIG_IGN)   // a closed pipe is a write error reported as one line, not a silent death
         let signals = Interrupts.install()
+        // After the signal sources, which can start a dispatch thread: while the preload's dlopen relocates libclang it
+        // holds the loader's TLS lock, which every pthread_create waits for (measured: up to 7 ms here).
+        if parsesHeaders(Array(CommandLine.arguments.dropFirst())) { LibClang.preload() }
         defer { withExtendedLifetime(signals) {} }
         do {
             try refuseUnknownHelpTopic(Array(CommandLine.arguments.dropFirst()))
@@ -70,6 +73,18 @@ public struct AbigenCommand: ParsableCommand {
             Foundation.exit(0)
         } catch {
             fail(error)
+        }
+    }
+
+    /// Whether the command line surely parses headers (generate or verify reading headers), judged from the words
+    /// alone before parsing: then libclang loads on another core while the arguments are parsed. Anything else
+    /// (help, version, a snapshot or BTF input, other commands) is no.
+    static func parsesHeaders(_ arguments: [String]) -> Bool {
+        if let first = arguments.first, !first.hasPrefix("-"), first != "generate", first != "verify" { return false }
+        let elsewhere = ["--help", "--version", "--snapshot", "--btf", "--experimental-dump-help", "--generate-completion-script"]
+        return !arguments.contains { word in
+            word == "help" || word == "--" || (word.hasPrefix("-") && !word.hasPrefix("--") && word.contains("h"))
+                || elsewhere.contains { word.hasPrefix($0) }
         }
     }
 

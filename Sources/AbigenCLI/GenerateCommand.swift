@@ -6,6 +6,7 @@ import Foundation
 /// `abigen generate` (the default): Swift, JSON or a report for the headers' ABI.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",   // spelled out: ArgumentParser would derive it with String(describing:), at every start
         abstract: "Print Swift layouts (or the JSON snapshot) for the headers' ABI (the default command).",
         discussion: """
         Every struct and union of the selected headers becomes a Swift struct

@@ -36,9 +36,17 @@ static int loaded;
 static char failure[1024];
 static const char *library;
 
-const char *abigen_clang_library(void) {
+static pthread_once_t named = PTHREAD_ONCE_INIT;
+static const char *chosen;
+
+static void choose_library(void) {
     const char *override = getenv("ABIGEN_LIBCLANG");
-    return override != NULL && override[0] != '\0' ? override : ABIGEN_LIBCLANG_PATH;
+    chosen = override != NULL && override[0] != '\0' ? override : ABIGEN_LIBCLANG_PATH;
+}
+
+const char *abigen_clang_library(void) {
+    pthread_once(&named, choose_library);
+    return chosen;
 }
 
 // Resolves one symbol into `slot`; on failure records dlerror's text and returns 0.
@@ -117,6 +125,28 @@ int abigen_clang_load(char *error, size_t size) {
     if (loaded) return 0;
     if (error != NULL && size > 0) snprintf(error, size, "%s", failure);
     return -1;
+}
+
+static pthread_t preloader;
+static int preloading;   // set (atomically) once `preloader` runs; read at exit, possibly on another thread
+
+static void *preload_main(void *unused) {
+    (void)unused;
+    pthread_once(&once, load_once);
+    return NULL;
+}
+
+// Runs at exit: the process does not exit (running the libraries' destructors) while the preload is in dlopen.
+static void join_preloader(void) {
+    if (__atomic_load_n(&preloading, __ATOMIC_ACQUIRE)) pthread_join(preloader, NULL);
+}
+
+void abigen_clang_preload(void) {
+    if (__atomic_load_n(&preloading, __ATOMIC_ACQUIRE) || atexit(join_preloader) != 0) return;
+    // The library's name is read here, before the thread starts: the preload never reads the environment, which
+    // the caller's threads may change meanwhile.
+    (void)abigen_clang_library();
+    if (pthread_create(&preloader, NULL, preload_main, NULL) == 0) __atomic_store_n(&preloading, 1, __ATOMIC_RELEASE);
 }
 
 // Every object of the API comes from one of these two entry points, which load the library first.

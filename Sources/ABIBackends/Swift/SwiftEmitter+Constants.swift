@@ -37,10 +37,12 @@ extension SwiftEmitter {
 
     mutating func renderConstants() {
         let a = access
-        var named: [String: [Constant]] = [:]
-        for c in snapshot.constants { if let e = c.enumName { named[e, default: []].append(c) } }
+        let constants = snapshot.constants
+        var named: [String: [Int]] = [:]   // indexes into `constants`: a Constant is too big to copy around
+        for (i, c) in constants.enumerated() { if let e = c.enumName { named[e, default: []].append(i) } }
         for name in named.keys.sorted() {
-            guard let members = named[name], let first = members.first, let typeName = names.enumTypes[name] else { continue }
+            guard let members = named[name], let firstIndex = members.first, let typeName = names.enumTypes[name] else { continue }
+            let first = constants[firstIndex]
             let et = first.enumType ?? IntegerType(spelling: first.type, size: first.size, signed: first.signed)
             let raw = Self.typedLiteral(.signed(0), size: et.size, signed: et.signed).type
             let renamed = typeName != name ? " Swift name `\(typeName)`: `\(Self.oneLine(name))` is taken or reserved in Swift." : ""
@@ -51,7 +53,8 @@ extension SwiftEmitter {
             line("    /// Wraps a C value (any value, known or not: C enums are open).")
             line("    \(a)init(rawValue: \(raw)) { self.rawValue = rawValue }")
             var used = Self.reservedEnumMembers
-            for c in members.sorted(by: { ($0.value.bitPattern, $0.name) < ($1.value.bitPattern, $1.name) }) {
+            for i in members.sorted(by: { (constants[$0].value.bitPattern, constants[$0].name) < (constants[$1].value.bitPattern, constants[$1].name) }) {
+                let c = constants[i]
                 var id = Self.sanitized(c.name)
                 while used.contains(id) { id += "_" }
                 used.insert(id)
@@ -61,13 +64,13 @@ extension SwiftEmitter {
             line("}")
             line()
         }
-        let loose = snapshot.constants.filter { $0.enumName == nil }
-        if !loose.isEmpty {
+        let hasLoose = constants.contains { $0.enumName == nil }
+        if hasLoose {
             line("// MARK: Constants (anonymous enumerators and integer macros)")
             line()
         }
         var seen = Set<String>()
-        for c in loose where seen.insert(c.name).inserted {
+        for c in constants where c.enumName == nil && seen.insert(c.name).inserted {
             guard let id = names.constants[c.name] else { continue }
             let (t, lit) = Self.typedLiteral(c.value, size: c.size, signed: c.signed)
             let what = c.origin == .macro ? "`#define \(Self.oneLine(c.name)) \(Self.oneLine(c.definition ?? ""))`" : "`\(Self.oneLine(c.name))` (anonymous enum)"
@@ -75,7 +78,7 @@ extension SwiftEmitter {
             line("/// \(what): `\(Self.oneLine(c.type))` \(c.value).\(renamed)")
             line("\(a)let \(id): \(t) = \(lit)")
         }
-        if !loose.isEmpty { line() }
+        if hasLoose { line() }
     }
 
     mutating func renderNotes() {

@@ -142,8 +142,6 @@ extension SwiftEmitter {
             return
         }
         guard let word = Self.storageWord(alignment: r.alignment) else { return }
-        let target = snapshot.target
-        let bigEndian = LinuxTarget.isBigEndian(target)
         let load = bigEndian ? "abiLoadBitsBigEndian" : "abiLoadBits", store = bigEndian ? "abiStoreBitsBigEndian" : "abiStoreBits"
         let count = r.size / r.alignment
         line("/// `\(cName)` (\(header)): \(r.size) bytes, alignment \(r.alignment)\(r.packed ? ", packed" : "").\(renamed)")
@@ -267,6 +265,18 @@ extension SwiftEmitter {
 
     /// The identifiers in a type's spelling (`InlineArray<4, foo>` → `InlineArray`, `foo`).
     static func identifierWords(_ type: String) -> [String] {
-        type.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init).filter { !($0.first?.isNumber ?? true) }
+        let bytes = Array(type.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {   // ASCII: letters and digits are [A-Za-z0-9], as Character says
+            var words: [String] = []
+            var i = 0
+            while i < bytes.count {
+                guard isIdentifierByte(bytes[i]) else { i += 1; continue }
+                let start = i
+                while i < bytes.count && isIdentifierByte(bytes[i]) { i += 1 }
+                if !isDigit(bytes[start]) { words.append(String(decoding: bytes[start..<i], as: UTF8.self)) }
+            }
+            return words
+        }
+        return type.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init).filter { !($0.first?.isNumber ?? true) }
     }
 }

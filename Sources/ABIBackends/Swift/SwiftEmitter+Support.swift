@@ -19,33 +19,38 @@ extension SwiftEmitter {
     /// The template as a generated file carries it: lines starting with `// abigen:` left out, the big-endian block
     /// kept only when `bigEndian`, and a `public ` that starts a line (after its indentation) replaced by `access`.
     static func supportDeclarations(access: String, bigEndian: Bool) -> String {
-        var out = ""
-        out.reserveCapacity(supportTemplate.utf8.count)
+        // Byte by byte: the template is ASCII with LF line ends (SwiftEmitterSpeedTests checks), where bytes and
+        // Characters agree.
+        let template = Array(supportTemplate.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(template.count)
         var inBigEndianBlock = false
-        var lines = supportTemplate.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        for line in lines {
-            if line.hasPrefix("// abigen:") {
-                if line.hasPrefix("// abigen: big-endian targets only") { inBigEndianBlock = true }
-                if line.hasPrefix("// abigen: end of big-endian targets only") { inBigEndianBlock = false }
+        var start = 0
+        while start < template.count {
+            let end = template[start...].firstIndex(of: UInt8(ascii: "\n")) ?? template.count
+            let line = template[start..<end]
+            start = end + 1
+            if line.starts(with: "// abigen:".utf8) {
+                if line.starts(with: "// abigen: big-endian targets only".utf8) { inBigEndianBlock = true }
+                if line.starts(with: "// abigen: end of big-endian targets only".utf8) { inBigEndianBlock = false }
                 continue
             }
             if inBigEndianBlock && !bigEndian { continue }
-            let indentation = line.prefix { $0 == " " }
-            let rest = line.dropFirst(indentation.count)
-            if rest.hasPrefix("public ") {
-                out += indentation
-                out += access
-                out += rest.dropFirst("public ".count)
+            let indentation = line.prefix { $0 == UInt8(ascii: " ") }.count
+            let rest = line.dropFirst(indentation)
+            if rest.starts(with: "public ".utf8) {
+                out += line.prefix(indentation)
+                out += access.utf8
+                out += rest.dropFirst("public ".utf8.count)
             } else {
                 out += line
             }
-            out += "\n"
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     mutating func renderSupport() {
-        out += Self.supportDeclarations(access: access, bigEndian: LinuxTarget.isBigEndian(snapshot.target))
+        out += Self.supportDeclarations(access: access, bigEndian: bigEndian)
     }
 }

@@ -30,6 +30,8 @@ public struct SwiftEmitter: Sendable {
     public let options: SwiftEmitterOptions
     /// The Swift names of the file's top-level declarations.
     let names: SwiftNames
+    /// Whether the snapshot's target stores integers big-end first.
+    let bigEndian: Bool
     var out = ""
     var access: String { options.accessLevel == "internal" ? "" : options.accessLevel + " " }
 
@@ -39,6 +41,7 @@ public struct SwiftEmitter: Sendable {
         self.snapshot = s
         self.options = options
         self.names = SwiftNames(s)
+        self.bigEndian = LinuxTarget.isBigEndian(s.target)
     }
 
     /// Renders the whole file.
@@ -68,6 +71,7 @@ public struct SwiftEmitter: Sendable {
 
     /// Text safe inside a `//` comment: one line, no control characters.
     static func oneLine(_ s: String) -> String {
+        if isPrintableASCII(s) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         var lastWasSpace = false
@@ -83,8 +87,14 @@ public struct SwiftEmitter: Sendable {
         return out
     }
 
+    /// Whether every byte of `s` is printable ASCII (space through `~`): such text needs no escaping or replacing.
+    static func isPrintableASCII(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 &- 0x20 < 0x5F } } ?? s.utf8.allSatisfy { $0 &- 0x20 < 0x5F }
+    }
+
     /// A Swift string literal with these contents.
     static func stringLiteral(_ s: String) -> String {
+        if isPrintableASCII(s), !s.utf8.contains(UInt8(ascii: "\"")), !s.utf8.contains(UInt8(ascii: "\\")) { return "\"" + s + "\"" }
         var out = "\""
         for ch in s.unicodeScalars {
             switch ch {

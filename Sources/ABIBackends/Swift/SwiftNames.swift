@@ -33,6 +33,7 @@ extension SwiftEmitter {
 
     /// `s` as a Swift identifier: characters outside `[A-Za-z0-9_]` become `_`, and a leading digit gets a `_` before it.
     static func sanitized(_ s: String) -> String {
+        if let first = s.utf8.first, !isDigit(first), s.utf8.allSatisfy(isIdentifierByte) { return s }
         var out = ""
         for u in s.unicodeScalars {
             let ok = (u >= "a" && u <= "z") || (u >= "A" && u <= "Z") || (u >= "0" && u <= "9") || u == "_"
@@ -42,12 +43,37 @@ extension SwiftEmitter {
         return out.isEmpty ? "_" : out
     }
 
+    /// `[0-9]`.
+    static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+
+    /// `[A-Za-z0-9_]`.
+    static func isIdentifierByte(_ b: UInt8) -> Bool {
+        isDigit(b) || (b | 0x20) &- UInt8(ascii: "a") < 26 || b == UInt8(ascii: "_")
+    }
+
+    /// Whether `s` has a `.` (a flattened member name). ASCII names (all of them in practice) are searched byte by byte.
+    static func hasDot(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.contains(UInt8(ascii: ".")) : s.contains(".")
+    }
+
+    /// `s` with each `.` replaced by `joiner`; ASCII names byte by byte.
+    static func replacingDots(_ s: String, with joiner: String) -> String {
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return s.replacingOccurrences(of: ".", with: joiner) }
+        guard s.utf8.contains(UInt8(ascii: ".")) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        for b in s.utf8 {
+            if b == UInt8(ascii: ".") { out += joiner.utf8 } else { out.append(b) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// `name` written as a declaration or reference: keywords in backticks.
     static func spelled(_ name: String) -> String { swiftKeywords.contains(name) ? "`\(name)`" : name }
 
     /// A Swift identifier for a C member name (dots become underscores; reserved names get `_` appended).
     public static func identifier(_ cName: String) -> String {
-        var s = sanitized(cName.replacingOccurrences(of: ".", with: "_"))
+        var s = sanitized(replacingDots(cName, with: "_"))
         while reservedMembers.contains(s) { s += "_" }
         return spelled(s)
     }
@@ -65,19 +91,19 @@ extension SwiftEmitter {
             return c
         }
         // Plain names first (they keep their C name), then reserved ones, then flattened dotted ones.
-        for (i, f) in r.fields.enumerated() where !f.name.contains(".") {
+        for (i, f) in r.fields.enumerated() where !hasDot(f.name) {
             let s = sanitized(f.name)
             if !used.contains(s) { used.insert(s); ids[i] = s }
         }
-        for (i, f) in r.fields.enumerated() where ids[i] == nil && !f.name.contains(".") { ids[i] = claim(sanitized(f.name)) }
+        for (i, f) in r.fields.enumerated() where ids[i] == nil && !hasDot(f.name) { ids[i] = claim(sanitized(f.name)) }
         for (i, f) in r.fields.enumerated() where ids[i] == nil {
             var joiner = "_"
-            var candidate = sanitized(f.name.replacingOccurrences(of: ".", with: joiner))
+            var candidate = sanitized(replacingDots(f.name, with: joiner))
             var tries = 0
             while used.contains(candidate) && tries < 8 {
                 joiner += "_"
                 tries += 1
-                candidate = sanitized(f.name.replacingOccurrences(of: ".", with: joiner))
+                candidate = sanitized(replacingDots(f.name, with: joiner))
             }
             ids[i] = claim(candidate)
         }

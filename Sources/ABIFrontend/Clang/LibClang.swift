@@ -29,6 +29,12 @@ public enum LibClang {
         throw FrontendError(file: displayName(library), message: "cannot load libclang: \(displayName(text))")
     }
 
+    /// Starts loading libclang on a background thread, for a command that will parse: a failure is kept, and
+    /// reported by the next ``load()``. Call it once, early in the process.
+    public static func preload() {
+        abigen_clang_preload()
+    }
+
     /// libclang's own version string (`Debian clang version 14.0.6`); what went wrong when it cannot be loaded.
     public static var version: String {
         do { try load() } catch { return "not loaded (\(error))" }

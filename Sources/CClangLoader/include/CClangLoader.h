@@ -10,8 +10,14 @@
 /// into `error` (at most `size` bytes, NUL-terminated) when `error` is not NULL.
 int abigen_clang_load(char *error, size_t size);
 
-/// The library abigen_clang_load opens: $ABIGEN_LIBCLANG when set and not empty, else the libclang
-/// abigen was compiled against.
+/// Starts abigen_clang_load on a thread of its own and returns at once (call it once, early, from one thread):
+/// the load's page faults and relocations overlap the caller's work. The outcome, failure included, is kept
+/// for the next abigen_clang_load, which reports it; the preload itself never prints. The process waits for
+/// the preload at exit.
+void abigen_clang_preload(void);
+
+/// The library abigen_clang_load opens: $ABIGEN_LIBCLANG (read at the first call) when set and not empty,
+/// else the libclang abigen was compiled against.
 const char *abigen_clang_library(void);
 
 #endif
