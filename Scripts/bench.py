@@ -14,7 +14,7 @@ header whose #include line pulls in a file with errors) and prints abigen's rati
 and verify's time beside `cc -fsyntax-only` of the snapshot's header groups, with the issue's goals.
 
 Usage: python3 Scripts/bench.py [--runs N] [--skip-rustc] [--btf-only]
-Needs: a release build (swift build -c release --product abigen), hyperfine, bindgen, rustc, GNU time,
+Needs: a release build (swift build -c release --product abigen --static-swift-stdlib, as Scripts/setup.sh builds it), hyperfine, bindgen, rustc, GNU time,
 cc and libclang-dev (ABIGEN_LLVM_PREFIX, default /usr/lib/llvm-14); for the BTF rows pahole (dwarves) and bpftool.
 """
 import argparse
@@ -130,14 +130,14 @@ def main():
     args = ap.parse_args()
     if args.btf_only:
         if not os.path.exists(ABIGEN):
-            sys.exit("bench.py: build first: swift build -c release --product abigen")
+            sys.exit("bench.py: build first: swift build -c release --product abigen --static-swift-stdlib")
         btf_bench(args.runs)
         return
     for tool in ["hyperfine", "bindgen", "/usr/bin/time"]:
         if not shutil.which(tool):
             sys.exit(f"bench.py: {tool} not found (bash .ci/packages.sh installs it)")
     if not os.path.exists(ABIGEN):
-        sys.exit("bench.py: build first: swift build -c release --product abigen")
+        sys.exit("bench.py: build first: swift build -c release --product abigen --static-swift-stdlib")
 
     work = tempfile.mkdtemp(prefix="abigen-bench-")
     rows = []

@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then bash .ci/packages.sh; else sudo bash .ci/packages.sh; fi
-swift build -c release --product abigen
+# The Swift runtime linked in: the binary starts faster (no Foundation/ICU shared libraries to load and
+# relocate) and runs on a machine without a Swift toolchain.
+swift build -c release --product abigen --static-swift-stdlib
 .build/release/abigen --headers /usr/include
