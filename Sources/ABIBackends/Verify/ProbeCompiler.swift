@@ -162,7 +162,10 @@ struct ProbeCompiler {
                     ?? "\(compilerName) exited with status \(status) and no message"
                 throw VerifyError.compileFailed(firstError: first, probePath: keep ? source : "")
             }
-            for (key, message) in attributed where failed[key] == nil { failed[key] = message }
+            let sharing = probe.sharing(attributed.keys)
+            for (key, message) in attributed {
+                for k in [key] + (sharing[key] ?? []) where failed[k] == nil { failed[k] = message }
+            }
         }
         return (probe, object)
     }

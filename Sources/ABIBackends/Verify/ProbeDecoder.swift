@@ -10,6 +10,9 @@ enum ProbeDecoder {
             throw VerifyError.unreadableObject(path: object, reason: "\(error)")
         }
         var values = try self.values(words: words, checks: probe.checks, object: object)
+        for alias in probe.aliases where probe.checks.indices.contains(alias.slot) {
+            values[alias.key] = words[alias.slot + 2]
+        }
         for b in probe.bitfields {
             let bytes: [UInt8]
             do { bytes = try elf.contents(of: b.symbol) } catch {
