@@ -30,6 +30,26 @@ public enum ABIProperty: String, Sendable, Codable, CaseIterable {
     case enumSignedness
     /// The check did not compile: the record, field or constant does not exist as the model names it.
     case compiles
+
+    /// A small number per case, for ``CheckKey``'s hash.
+    var ordinal: UInt64 {
+        switch self {
+        case .size: 0
+        case .alignment: 1
+        case .offset: 2
+        case .fieldSize: 3
+        case .elementSize: 4
+        case .bitOffset: 5
+        case .bitWidth: 6
+        case .signedness: 7
+        case .value: 8
+        case .constantSize: 9
+        case .constantSignedness: 10
+        case .enumSize: 11
+        case .enumSignedness: 12
+        case .compiles: 13
+        }
+    }
 }
 
 /// What a check is about, by index into the snapshot it was built from.
@@ -54,6 +74,20 @@ public struct CheckKey: Sendable, Hashable {
     public init(_ subject: ProbeSubject, _ property: ABIProperty) {
         self.subject = subject
         self.property = property
+    }
+
+    /// One word for the indexes and the property (a property's raw value is a string, slow to hash); equality stays
+    /// the synthesized comparison, so words that collide only cost a comparison.
+    public func hash(into hasher: inout Hasher) {
+        let p = property.ordinal
+        switch subject {
+        case .record(let r): hasher.combine(p | 1 << 5 | UInt64(truncatingIfNeeded: r) << 8)
+        case .field(let r, let f): hasher.combine(p | 2 << 5 | UInt64(truncatingIfNeeded: r) << 8 ^ UInt64(truncatingIfNeeded: f) << 36)
+        case .constant(let c): hasher.combine(p | 3 << 5 | UInt64(truncatingIfNeeded: c) << 8)
+        case .enumeration(let tag):
+            hasher.combine(p | 4 << 5)
+            hasher.combine(tag)
+        }
     }
 }
 

@@ -83,7 +83,7 @@ extension Verifier {
                 if let error = m.failedChecks[key] {
                     out.append(Mismatch(subject: subject, field: field, property: .compiles,
                                         snapshot: "\(key.property.rawValue) \(expected)", compiler: error))
-                } else if let got = m.values[key], got != UInt64(truncatingIfNeeded: expected) {
+                } else if let got = m.value(key), got != UInt64(truncatingIfNeeded: expected) {
                     out.append(Mismatch(subject: subject, field: field, property: key.property,
                                         snapshot: String(expected), compiler: String(got)))
                 }
@@ -94,7 +94,7 @@ extension Verifier {
                 fields += 1
                 let s = ProbeSubject.field(record: ri, field: fi)
                 // A field that does not compile (misnamed, wrong type spelling) is one mismatch, not one per check.
-                let failedKey = [ABIProperty.offset, .bitOffset, .fieldSize, .elementSize, .signedness]
+                let failedKey = m.failedChecks.isEmpty ? nil : [ABIProperty.offset, .bitOffset, .fieldSize, .elementSize, .signedness]
                     .map { CheckKey(s, $0) }.first { m.failedChecks[$0] != nil }
                 if let error = failedKey.flatMap({ m.failedChecks[$0] }) {
                     let place = f.isBitfield ? "bitfield at bit \(f.bitOffset.map(String.init) ?? "?")" : "field at offset \(f.offset)"
@@ -116,7 +116,7 @@ extension Verifier {
                     number(CheckKey(s, .fieldSize), f.size, f.name)
                 }
                 number(CheckKey(s, .elementSize), f.type.scalarSize, f.name)
-                if let got = m.values[CheckKey(s, .signedness)], f.type.signed != (got != 0) {
+                if let got = m.value(CheckKey(s, .signedness)), f.type.signed != (got != 0) {
                     out.append(Mismatch(subject: subject, field: f.name, property: .signedness,
                                         snapshot: signedness(f.type.signed), compiler: signedness(got != 0)))
                 }
@@ -129,12 +129,12 @@ extension Verifier {
                 out.append(Mismatch(subject: c.name, property: .compiles, snapshot: "value \(c.value)", compiler: error))
                 continue
             }
-            let measuredSigned = m.values[CheckKey(.constant(ci), .constantSignedness)].map { $0 != 0 }
-            if let got = m.values[CheckKey(.constant(ci), .value)], got != c.value.bitPattern {
+            let measuredSigned = m.value(CheckKey(.constant(ci), .constantSignedness)).map { $0 != 0 }
+            if let got = m.value(CheckKey(.constant(ci), .value)), got != c.value.bitPattern {
                 let shown = measuredSigned == true ? String(Int64(bitPattern: got)) : String(got)
                 out.append(Mismatch(subject: c.name, property: .value, snapshot: c.value.description, compiler: shown))
             }
-            if let got = m.values[CheckKey(.constant(ci), .constantSize)], got != UInt64(truncatingIfNeeded: c.size) {
+            if let got = m.value(CheckKey(.constant(ci), .constantSize)), got != UInt64(truncatingIfNeeded: c.size) {
                 out.append(Mismatch(subject: c.name, property: .constantSize, snapshot: String(c.size), compiler: String(got)))
             }
             if let got = measuredSigned, got != c.signed {
@@ -146,11 +146,11 @@ extension Verifier {
                 for (key, expected) in [(CheckKey(.enumeration(tag), .enumSize), et.size)] {
                     if let error = m.failedChecks[key] {
                         out.append(Mismatch(subject: subject, property: .compiles, snapshot: "size \(expected)", compiler: error))
-                    } else if let got = m.values[key], got != UInt64(truncatingIfNeeded: expected) {
+                    } else if let got = m.value(key), got != UInt64(truncatingIfNeeded: expected) {
                         out.append(Mismatch(subject: subject, property: .enumSize, snapshot: String(expected), compiler: String(got)))
                     }
                 }
-                if let got = m.values[CheckKey(.enumeration(tag), .enumSignedness)].map({ $0 != 0 }), got != et.signed {
+                if let got = m.value(CheckKey(.enumeration(tag), .enumSignedness)).map({ $0 != 0 }), got != et.signed {
                     out.append(Mismatch(subject: subject, property: .enumSignedness, snapshot: signedness(et.signed),
                                         compiler: signedness(got)))
                 }

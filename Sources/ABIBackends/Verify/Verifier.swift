@@ -82,12 +82,16 @@ public enum VerifyError: Error, CustomStringConvertible, Sendable {
 
 /// What the compiler measured for a snapshot.
 public struct Measurement: Sendable {
+    /// The measured numbers, laid out over the snapshot.
+    var table: MeasuredValues
+    /// The snapshot that was measured.
+    var snapshot: ABISnapshot
     /// Every measured number by check (bitfields: `.bitOffset`, `.bitWidth`, `.offset`, `.fieldSize` from the set bits).
-    public var values: [CheckKey: UInt64]
+    public var values: [CheckKey: UInt64] { table.dictionary }
     /// Checks that did not compile, with the compiler's error.
     public var failedChecks: [CheckKey: String]
     /// A copy of the snapshot with every measured number replaced by the compiler's (unmeasured ones kept).
-    public var measured: ABISnapshot
+    public var measured: ABISnapshot { ProbeDecoder.apply({ table[$0] }, to: snapshot) }
     /// `cc (x86_64-linux-gnu)`.
     public var compilerDescription: String
     /// The architecture of the compiled object (`x86_64`, `i386`, `aarch64`, `arm`).
@@ -96,6 +100,9 @@ public struct Measurement: Sendable {
     public var compileSeconds: Double
     /// The probe directory when it was kept.
     public var probeDirectory: String?
+
+    /// The number measured for `key`, if any (as `values[key]`, without building the dictionary).
+    func value(_ key: CheckKey) -> UInt64? { table[key] }
 }
 
 /// Proves an ``ABISnapshot`` against a real C compiler: builds a probe, compiles it, reads the object's data back.
@@ -128,7 +135,7 @@ public enum Verifier {
         }
         var compiler = try ProbeCompiler(options: options, snapshot: snapshot, directory: dir)
 
-        var values: [CheckKey: UInt64] = [:]
+        var values = MeasuredValues(snapshot: snapshot)
         var failed: [CheckKey: String] = [:]
         var machine: ELFFile.Machine?
         let units = ProbeBuilder.assignment(snapshot)
@@ -146,13 +153,10 @@ public enum Verifier {
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             machine = elf.machine
-            values.reserveCapacity(values.count + probe.checks.count + 4 * probe.bitfields.count)
-            for (key, value) in try ProbeDecoder.decode(elf, probe: probe, object: object) where failedBefore[key] == nil {
-                values[key] = value
-            }
+            try ProbeDecoder.decode(elf, probe: probe, object: object, into: &values, skipping: failedBefore)
         }
         let triple = compiler.triple(target: options.target, machine: machine)
-        return Measurement(values: values, failedChecks: failed, measured: ProbeDecoder.apply(values, to: snapshot),
+        return Measurement(table: values, snapshot: snapshot, failedChecks: failed,
                            compilerDescription: "\(compilerName) (\(triple))",
                            objectArchitecture: machine?.description ?? "none", compileSeconds: compiler.seconds,
                            probeDirectory: keep ? dir : nil)
