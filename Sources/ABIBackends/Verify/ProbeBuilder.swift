@@ -188,8 +188,16 @@ public enum ProbeBuilder {
         var result = units.map { (headers: $0, records: [Int](), constants: [Int]()) }
         var firstUnit: [String: Int] = [:]
         for (i, unit) in units.enumerated() { for h in unit where firstUnit[h] == nil { firstUnit[h] = i } }
-        func unit(for header: String) -> Int { firstUnit[header] ?? 0 }
+        // Declarations of one header come in a row: the last header's unit is remembered.
+        var last: (header: String, unit: Int)?
+        func unit(for header: String) -> Int {
+            if let last, last.header == header { return last.unit }
+            let u = firstUnit[header] ?? 0
+            last = (header, u)
+            return u
+        }
         for (i, r) in snapshot.records.enumerated() { result[unit(for: r.header)].records.append(i) }
+        last = nil
         for (i, c) in snapshot.constants.enumerated() { result[unit(for: c.header)].constants.append(i) }
         return result
     }

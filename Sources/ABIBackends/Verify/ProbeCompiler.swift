@@ -83,7 +83,9 @@ struct ProbeCompiler {
             }
         }
         guard probes.count == units.count else { return [] }
-        let sizes = probes.map(\.source.utf8.count)
+        // A unit costs its text, and a start (the compiler and assembler, the unit's headers) worth about as much
+        // as 100 kB of checks, which spreads a dozen small units over the invocations instead of onto one.
+        let sizes = probes.map { $0.source.utf8.count + 100_000 }
         let groups = Self.groups(sizes: sizes, count: min(ProcessInfo.processInfo.activeProcessorCount, units.count))
         let (compiler, baseArgs) = (self.compiler, self.baseArgs)
         let results = Locked([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
