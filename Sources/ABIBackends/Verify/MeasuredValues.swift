@@ -28,15 +28,16 @@ struct MeasuredValues: Sendable {
         var starts = [Int]()
         starts.reserveCapacity(snapshot.records.count + 1)
         var fields = 0
-        for r in snapshot.records {
+        for r in snapshot.records.indices {
             starts.append(fields)
-            fields += r.fields.count
+            fields += snapshot.records[r].fields.count
         }
         starts.append(fields)
         fieldStart = starts
         var tags: [String] = [], index: [String: Int] = [:]
-        for c in snapshot.constants where c.origin == .enumerator && c.enumType != nil {
-            if let tag = c.enumName, index[tag] == nil {
+        let constants = snapshot.constants
+        for c in constants.indices where constants[c].origin == .enumerator && constants[c].enumType != nil {
+            if let tag = constants[c].enumName, index[tag] == nil {
                 index[tag] = tags.count
                 tags.append(tag)
             }

@@ -1,4 +1,5 @@
 import ABIModel
+import Foundation
 
 /// A number in the ABI model that a probe measures.
 public enum ABIProperty: String, Sendable, Codable, CaseIterable {
@@ -118,36 +119,53 @@ public struct ProbeAlias: Sendable, Equatable {
 
 /// The generated C source of one probe translation unit and its side table.
 public struct Probe: Sendable {
-    /// The complete C file.
-    public var source: String
+    /// The C file's bytes (UTF-8).
+    let text: [UInt8]
     /// The headers it includes, in order.
     public var headers: [String]
-    /// Slot `i` of the value array past the two-word header holds `checks[i]`.
-    public var checks: [ProbeCheck]
+    /// What slot `i` of the value array past the two-word header measures.
+    let keys: [CheckKey]
+    /// Where slot `i`'s expression is in ``text``.
+    let expressions: [Range<Int>]
     /// Checks that take the value (and the compile error) of an earlier slot.
     public var aliases: [ProbeAlias]
     /// The bitfield objects.
     public var bitfields: [BitfieldProbe]
-    /// The source line (1-based) of each check, in ``checks`` order.
-    var checkLines: [Int]
+    /// The source line (1-based) of each check, in ``keys`` order.
+    let checkLines: [Int]
     /// The source line (1-based) of each bitfield object, in ``bitfields`` order.
-    var bitfieldLines: [Int]
+    let bitfieldLines: [Int]
+
+    /// The complete C file.
+    public var source: String { String(decoding: text, as: UTF8.self) }
+
+    /// Writes the C file to `path`.
+    func write(to path: String) throws(VerifyError) {
+        do { try Data(text).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw VerifyError.cannotWriteProbe(path: path, reason: VerifyError.reason(error))
+        }
+    }
+
+    /// Slot `i` of the value array past the two-word header holds `checks[i]`.
+    public var checks: [ProbeCheck] {
+        zip(keys, expressions).map { ProbeCheck(key: $0, expression: String(decoding: text[$1], as: UTF8.self)) }
+    }
 
     /// Which check each source line (1-based) belongs to, to attribute compiler errors.
     public var lineKeys: [Int: CheckKey] {
-        var keys: [Int: CheckKey] = [:]
-        keys.reserveCapacity(checks.count + bitfields.count)
-        for (line, check) in zip(checkLines, checks) { keys[line] = check.key }
-        for (line, bitfield) in zip(bitfieldLines, bitfields) { keys[line] = bitfield.key }
-        return keys
+        var result: [Int: CheckKey] = [:]
+        result.reserveCapacity(keys.count + bitfields.count)
+        for (line, key) in zip(checkLines, keys) { result[line] = key }
+        for (line, bitfield) in zip(bitfieldLines, bitfields) { result[line] = bitfield.key }
+        return result
     }
 
     /// The checks that share the expression of `key`'s slot (aliases of it), so they fail with it.
-    func sharing(_ keys: some Sequence<CheckKey>) -> [CheckKey: [CheckKey]] {
-        let wanted = Set(keys)
+    func sharing(_ failed: some Sequence<CheckKey>) -> [CheckKey: [CheckKey]] {
+        let wanted = Set(failed)
         var result: [CheckKey: [CheckKey]] = [:]
-        for alias in aliases where checks.indices.contains(alias.slot) && wanted.contains(checks[alias.slot].key) {
-            result[checks[alias.slot].key, default: []].append(alias.key)
+        for alias in aliases where keys.indices.contains(alias.slot) && wanted.contains(keys[alias.slot]) {
+            result[keys[alias.slot], default: []].append(alias.key)
         }
         return result
     }

@@ -10,9 +10,9 @@ enum ProbeDecoder {
         do { words = try elf.contents(of: ProbeBuilder.valuesSymbol).words(bigEndian: elf.isBigEndian) } catch {
             throw VerifyError.unreadableObject(path: object, reason: "\(error)")
         }
-        try checkHeader(words: words, checks: probe.checks, object: object)
-        for (i, check) in probe.checks.enumerated() where skipping[check.key] == nil { values[check.key] = words[i + 2] }
-        for alias in probe.aliases where probe.checks.indices.contains(alias.slot) && skipping[alias.key] == nil {
+        try checkHeader(words: words, count: probe.keys.count, object: object)
+        for (i, key) in probe.keys.enumerated() where skipping[key] == nil { values[key] = words[i + 2] }
+        for alias in probe.aliases where probe.keys.indices.contains(alias.slot) && skipping[alias.key] == nil {
             values[alias.key] = words[alias.slot + 2]
         }
         for b in probe.bitfields {
@@ -28,7 +28,7 @@ enum ProbeDecoder {
 
     /// The value array's words by check: the magic word, the count, then one word per check.
     static func values(words: [UInt64], checks: [ProbeCheck], object: String) throws(VerifyError) -> [CheckKey: UInt64] {
-        try checkHeader(words: words, checks: checks, object: object)
+        try checkHeader(words: words, count: checks.count, object: object)
         var values: [CheckKey: UInt64] = [:]
         values.reserveCapacity(checks.count)
         for (i, check) in checks.enumerated() { values[check.key] = words[i + 2] }
@@ -36,11 +36,10 @@ enum ProbeDecoder {
     }
 
     /// Refuses a value array that is not the magic word, the count and one word per check.
-    static func checkHeader(words: [UInt64], checks: [ProbeCheck], object: String) throws(VerifyError) {
-        guard words.count == checks.count + 2, words[0] == ProbeBuilder.magic,
-              words[1] == UInt64(checks.count) else {
+    static func checkHeader(words: [UInt64], count: Int, object: String) throws(VerifyError) {
+        guard words.count == count + 2, words[0] == ProbeBuilder.magic, words[1] == UInt64(count) else {
             throw VerifyError.unreadableObject(path: object, reason: "\(ProbeBuilder.valuesSymbol) holds \(words.count) words, "
-                + "expected the magic word, the count and \(checks.count) values")
+                + "expected the magic word, the count and \(count) values")
         }
     }
 
