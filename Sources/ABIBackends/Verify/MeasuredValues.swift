@@ -102,6 +102,21 @@ struct MeasuredValues: Sendable {
         }
     }
 
+    /// Stores `values[i]` for `keys[i]`, leaving out the keys in `skipping`.
+    mutating func store(_ keys: [CheckKey], _ values: ArraySlice<UInt64>, skipping: [CheckKey: String]) {
+        for (key, word) in zip(keys, values) where skipping.isEmpty || skipping[key] == nil {
+            guard let s = slot(key) else {
+                self[key] = word
+                continue
+            }
+            if !present[s] {
+                present[s] = true
+                count += 1
+            }
+            words[s] = word
+        }
+    }
+
     /// Every number held, by check.
     var dictionary: [CheckKey: UInt64] {
         var result = extra

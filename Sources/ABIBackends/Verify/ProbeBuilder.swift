@@ -214,9 +214,10 @@ public enum ProbeBuilder {
             last = (header, u)
             return u
         }
-        for (i, r) in snapshot.records.enumerated() { result[unit(for: r.header)].records.append(i) }
+        let records = snapshot.records, constants = snapshot.constants
+        for i in records.indices { result[unit(for: records[i].header)].records.append(i) }
         last = nil
-        for (i, c) in snapshot.constants.enumerated() { result[unit(for: c.header)].constants.append(i) }
+        for i in constants.indices { result[unit(for: constants[i].header)].constants.append(i) }
         return result
     }
 

@@ -11,7 +11,7 @@ enum ProbeDecoder {
             throw VerifyError.unreadableObject(path: object, reason: "\(error)")
         }
         try checkHeader(words: words, count: probe.keys.count, object: object)
-        for (i, key) in probe.keys.enumerated() where skipping[key] == nil { values[key] = words[i + 2] }
+        values.store(probe.keys, words.dropFirst(2), skipping: skipping)
         for alias in probe.aliases where probe.keys.indices.contains(alias.slot) && skipping[alias.key] == nil {
             values[alias.key] = words[alias.slot + 2]
         }
