@@ -174,6 +174,12 @@ struct ProbeCompiler {
     func triple(target: String?, machine: ELFFile.Machine?) -> String {
         if let t = target { return t }
         let r = try? ProcessRunner.run(compiler, ["-dumpmachine"], log: directory + "/dumpmachine.log")
+        return triple(target: nil, machine: machine, dumped: r)
+    }
+
+    /// `target`, else the triple in `dumped` (the output of `-dumpmachine`, run already), else the object's architecture.
+    func triple(target: String?, machine: ELFFile.Machine?, dumped r: (status: Int32, output: String)?) -> String {
+        if let t = target { return t }
         let status = r?.status ?? 1
         let out = r?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return status == 0 && !out.isEmpty ? out : (machine?.description ?? "host")

@@ -109,8 +109,14 @@ public struct Measurement: Sendable {
 public enum Verifier {
     /// Measures the snapshot with the compiler and compares: the report lists every disagreement.
     public static func verify(_ snapshot: ABISnapshot, options: VerifyOptions = .init()) throws -> VerificationReport {
-        let m = try measure(snapshot, options: options)
-        return report(snapshot, measurement: m)
+        var removal: (@Sendable () -> Void)?
+        let m = try measure(snapshot, options: options, handingOver: &removal)
+        // The probe directory is removed while the report is made; both are done before this returns.
+        let removed = DispatchGroup()
+        if let removal { DispatchQueue.global().async(group: removed, execute: removal) }
+        let r = report(snapshot, measurement: m)
+        removed.wait()
+        return r
     }
 
     /// Compiles the probes and reads every measured value back from the objects' data. With several translation
@@ -118,6 +124,16 @@ public enum Verifier {
     /// its invocation fails, and once more per round of checks that do not compile (left out, reported). Without
     /// `--target`, one more invocation (`-dumpmachine`) names the compiler's triple.
     public static func measure(_ snapshot: ABISnapshot, options: VerifyOptions = .init()) throws -> Measurement {
+        var removal: (@Sendable () -> Void)?
+        let m = try measure(snapshot, options: options, handingOver: &removal)
+        removal?()
+        return m
+    }
+
+    /// ``measure(_:options:)``, handing the removal of the probe directory (when it is not kept) to the caller once
+    /// the measurement is made; on an error the directory is removed before this throws.
+    static func measure(_ snapshot: ABISnapshot, options: VerifyOptions,
+                        handingOver removal: inout (@Sendable () -> Void)?) throws -> Measurement {
         let compilerName = options.resolvedCompiler
         guard ProcessRunner.executablePath(compilerName) != nil else { throw VerifyError.compilerNotFound(compilerName) }
         let fm = FileManager.default
@@ -127,13 +143,24 @@ public enum Verifier {
         }
         let keep = options.keepProbe
         if !keep { InterruptCleanup.register(path: dir) }
-        defer {
-            if !keep {
-                InterruptCleanup.remove(dir)
-                InterruptCleanup.unregister(path: dir)
+        let remove: @Sendable () -> Void = {
+            InterruptCleanup.remove(dir)
+            InterruptCleanup.unregister(path: dir)
+        }
+        var handedOver = false
+        defer { if !keep && !handedOver { remove() } }
+        var compiler = try ProbeCompiler(options: options, snapshot: snapshot, directory: dir)
+        // Without a target, the compiler names its triple (`-dumpmachine`) while the probes are built and compiled.
+        let dumpmachine = Locked<(status: Int32, output: String)?>(nil)
+        let dumped = DispatchGroup()
+        defer { dumped.wait() }   // before the directory holding its log is removed
+        if options.target == nil {
+            let (path, log) = (compiler.compiler, dir + "/dumpmachine.log")
+            DispatchQueue.global().async(group: dumped) {
+                let r = try? ProcessRunner.run(path, ["-dumpmachine"], log: log)
+                dumpmachine.withLock { $0 = r }
             }
         }
-        var compiler = try ProbeCompiler(options: options, snapshot: snapshot, directory: dir)
 
         var values = MeasuredValues(snapshot: snapshot)
         var failed: [CheckKey: String] = [:]
@@ -155,7 +182,12 @@ public enum Verifier {
             machine = elf.machine
             try ProbeDecoder.decode(elf, probe: probe, object: object, into: &values, skipping: failedBefore)
         }
-        let triple = compiler.triple(target: options.target, machine: machine)
+        dumped.wait()
+        let triple = compiler.triple(target: options.target, machine: machine, dumped: dumpmachine.withLock { $0 })
+        if !keep {
+            handedOver = true
+            removal = remove
+        }
         return Measurement(table: values, snapshot: snapshot, failedChecks: failed,
                            compilerDescription: "\(compilerName) (\(triple))",
                            objectArchitecture: machine?.description ?? "none", compileSeconds: compiler.seconds,
