@@ -221,16 +221,9 @@ public enum ProbeBuilder {
         return result
     }
 
-    /// `((T *)0)->name` followed by `[0]` per array dimension when `element` is set.
-    static func member(_ record: Record, _ field: Field, element: Bool) -> String {
-        var s = "((\(record.cName) *)0)->\(field.name)"
-        if element { s += String(repeating: "[0]", count: dimensions(field)) }
-        return s
-    }
-
     /// How many `[0]` reach a field's element: its array dimensions (a flexible array counts one).
-    static func dimensions(_ field: Field) -> Int {
-        field.type.arrayDimensions?.count ?? (field.type.flexibleArray == true ? 1 : 0)
+    static func dimensions(_ type: FieldType) -> Int {
+        type.arrayDimensions?.count ?? (type.flexibleArray == true ? 1 : 0)
     }
 
     /// Whether the model gives (or should give) a signedness for this field's type.

@@ -20,11 +20,6 @@ struct ProbeText {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends `s` (without line breaks).
-    mutating func add(_ s: Substring) {
-        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: s.utf8) }
-    }
-
     /// Appends `count` copies of `s`.
     mutating func add(_ s: StaticString, count: Int) {
         for _ in 0..<max(0, count) { add(s) }
@@ -143,7 +138,7 @@ extension ProbeBuilder {
                 check(CheckKey(subject, .offset)) {
                     $0.add("__builtin_offsetof("); $0.add(t); $0.add(", "); $0.add(name); $0.add(")")
                 }
-                let dims = type.arrayDimensions?.count ?? (type.flexibleArray == true ? 1 : 0)
+                let dims = dimensions(type)
                 var sizeSlot: Int?
                 if !(type.flexibleArray == true || (type.arrayDimensions?.contains(0) ?? false)) {   // not a variable tail
                     let before = keys.count
