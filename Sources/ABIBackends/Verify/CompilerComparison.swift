@@ -53,7 +53,7 @@ public enum CompilerComparison {
     public static func compare(_ snapshot: ABISnapshot, _ a: Measurement, _ b: Measurement) -> [CompilerDisagreement] {
         var out: [CompilerDisagreement] = []
         func shown(_ m: Measurement, _ key: CheckKey) -> String? {
-            if let v = m.values[key] { return String(v) }
+            if let v = m.value(key) { return String(v) }
             return m.failedChecks[key].map { _ in "(does not compile)" }
         }
         for (key, subject, field) in orderedKeys(snapshot) {

@@ -86,6 +86,8 @@ public struct ELFFile: Sendable {
     public let sections: [Section]
     /// All entries of `.symtab` (index 0, the null symbol, included).
     public let symbols: [Symbol]
+    /// The index of the first defined symbol of each name.
+    private let definedSymbols: [String: Int]
     let bytes: [UInt8]
 
     /// Reads and parses the object file at `path`.
@@ -201,11 +203,15 @@ public struct ELFFile: Sendable {
         }
         self.sections = sections
         self.symbols = syms
+        var defined: [String: Int] = [:]
+        defined.reserveCapacity(syms.count)
+        for (i, sym) in syms.enumerated() where sym.sectionIndex != 0 && defined[sym.name] == nil { defined[sym.name] = i }
+        definedSymbols = defined
     }
 
     /// The first symbol with this name that is defined (not undefined), if any.
     public func symbol(named name: String) -> Symbol? {
-        symbols.first { $0.name == name && $0.sectionIndex != 0 }
+        definedSymbols[name].map { symbols[$0] }
     }
 
     /// The bytes of a defined data symbol: `st_size` bytes at its section's file offset plus `st_value`.
@@ -270,9 +276,9 @@ public struct ELFFile: Sendable {
             return v
         }
         /// An ELF offset, size or address as an `Int`; 2^63 or more is an error.
-        func int(_ v: UInt64, _ what: String) throws -> Int {
+        func int(_ v: UInt64, _ what: @autoclosure () -> String) throws -> Int {
             guard let i = Int(exactly: v) else {
-                throw ELFError(path: path, message: "\(what) \(v) is out of range")
+                throw ELFError(path: path, message: "\(what()) \(v) is out of range")
             }
             return i
         }

@@ -1,4 +1,5 @@
 import ABIModel
+import Foundation
 
 /// A number in the ABI model that a probe measures.
 public enum ABIProperty: String, Sendable, Codable, CaseIterable {
@@ -30,6 +31,26 @@ public enum ABIProperty: String, Sendable, Codable, CaseIterable {
     case enumSignedness
     /// The check did not compile: the record, field or constant does not exist as the model names it.
     case compiles
+
+    /// A small number per case, for ``CheckKey``'s hash.
+    var ordinal: UInt64 {
+        switch self {
+        case .size: 0
+        case .alignment: 1
+        case .offset: 2
+        case .fieldSize: 3
+        case .elementSize: 4
+        case .bitOffset: 5
+        case .bitWidth: 6
+        case .signedness: 7
+        case .value: 8
+        case .constantSize: 9
+        case .constantSignedness: 10
+        case .enumSize: 11
+        case .enumSignedness: 12
+        case .compiles: 13
+        }
+    }
 }
 
 /// What a check is about, by index into the snapshot it was built from.
@@ -55,6 +76,20 @@ public struct CheckKey: Sendable, Hashable {
         self.subject = subject
         self.property = property
     }
+
+    /// One word for the indexes and the property (a property's raw value is a string, slow to hash); equality stays
+    /// the synthesized comparison, so words that collide only cost a comparison.
+    public func hash(into hasher: inout Hasher) {
+        let p = property.ordinal
+        switch subject {
+        case .record(let r): hasher.combine(p | 1 << 5 | UInt64(truncatingIfNeeded: r) << 8)
+        case .field(let r, let f): hasher.combine(p | 2 << 5 | UInt64(truncatingIfNeeded: r) << 8 ^ UInt64(truncatingIfNeeded: f) << 36)
+        case .constant(let c): hasher.combine(p | 3 << 5 | UInt64(truncatingIfNeeded: c) << 8)
+        case .enumeration(let tag):
+            hasher.combine(p | 4 << 5)
+            hasher.combine(tag)
+        }
+    }
 }
 
 /// One slot of the probe's value array: a C integer constant expression and what it measures.
@@ -73,18 +108,67 @@ public struct BitfieldProbe: Sendable, Equatable {
     public var symbol: String
 }
 
+/// A check measured by the very expression of an earlier slot (a field that is not an array: its element size is
+/// `sizeof` the field), so the probe evaluates it once.
+public struct ProbeAlias: Sendable, Equatable {
+    /// What the alias measures.
+    public var key: CheckKey
+    /// The slot (index into ``Probe/checks``) whose value it takes.
+    public var slot: Int
+}
+
 /// The generated C source of one probe translation unit and its side table.
 public struct Probe: Sendable {
-    /// The complete C file.
-    public var source: String
+    /// The C file's bytes (UTF-8).
+    let text: [UInt8]
     /// The headers it includes, in order.
     public var headers: [String]
-    /// Slot `i` of the value array past the two-word header holds `checks[i]`.
-    public var checks: [ProbeCheck]
+    /// What slot `i` of the value array past the two-word header measures.
+    let keys: [CheckKey]
+    /// Where slot `i`'s expression is in ``text``.
+    let expressions: [Range<Int>]
+    /// Checks that take the value (and the compile error) of an earlier slot.
+    public var aliases: [ProbeAlias]
     /// The bitfield objects.
     public var bitfields: [BitfieldProbe]
+    /// The source line (1-based) of each check, in ``keys`` order.
+    let checkLines: [Int]
+    /// The source line (1-based) of each bitfield object, in ``bitfields`` order.
+    let bitfieldLines: [Int]
+
+    /// The complete C file.
+    public var source: String { String(decoding: text, as: UTF8.self) }
+
+    /// Writes the C file to `path`.
+    func write(to path: String) throws(VerifyError) {
+        do { try Data(text).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw VerifyError.cannotWriteProbe(path: path, reason: VerifyError.reason(error))
+        }
+    }
+
+    /// Slot `i` of the value array past the two-word header holds `checks[i]`.
+    public var checks: [ProbeCheck] {
+        zip(keys, expressions).map { ProbeCheck(key: $0, expression: String(decoding: text[$1], as: UTF8.self)) }
+    }
+
     /// Which check each source line (1-based) belongs to, to attribute compiler errors.
-    public var lineKeys: [Int: CheckKey]
+    public var lineKeys: [Int: CheckKey] {
+        var result: [Int: CheckKey] = [:]
+        result.reserveCapacity(keys.count + bitfields.count)
+        for (line, key) in zip(checkLines, keys) { result[line] = key }
+        for (line, bitfield) in zip(bitfieldLines, bitfields) { result[line] = bitfield.key }
+        return result
+    }
+
+    /// The checks that share the expression of `key`'s slot (aliases of it), so they fail with it.
+    func sharing(_ failed: some Sequence<CheckKey>) -> [CheckKey: [CheckKey]] {
+        let wanted = Set(failed)
+        var result: [CheckKey: [CheckKey]] = [:]
+        for alias in aliases where keys.indices.contains(alias.slot) && wanted.contains(keys[alias.slot]) {
+            result[keys[alias.slot], default: []].append(alias.key)
+        }
+        return result
+    }
 }
 
 /// Builds C probe sources from an ``ABISnapshot``: every number in the model as a compile-time constant in data.
@@ -122,20 +206,24 @@ public enum ProbeBuilder {
         var result = units.map { (headers: $0, records: [Int](), constants: [Int]()) }
         var firstUnit: [String: Int] = [:]
         for (i, unit) in units.enumerated() { for h in unit where firstUnit[h] == nil { firstUnit[h] = i } }
-        func unit(for header: String) -> Int { firstUnit[header] ?? 0 }
-        for (i, r) in snapshot.records.enumerated() { result[unit(for: r.header)].records.append(i) }
-        for (i, c) in snapshot.constants.enumerated() { result[unit(for: c.header)].constants.append(i) }
+        // Declarations of one header come in a row: the last header's unit is remembered.
+        var last: (header: String, unit: Int)?
+        func unit(for header: String) -> Int {
+            if let last, last.header == header { return last.unit }
+            let u = firstUnit[header] ?? 0
+            last = (header, u)
+            return u
+        }
+        let records = snapshot.records, constants = snapshot.constants
+        for i in records.indices { result[unit(for: records[i].header)].records.append(i) }
+        last = nil
+        for i in constants.indices { result[unit(for: constants[i].header)].constants.append(i) }
         return result
     }
 
-    /// `((T *)0)->name` followed by `[0]` per array dimension when `element` is set.
-    static func member(_ record: Record, _ field: Field, element: Bool) -> String {
-        var s = "((\(record.cName) *)0)->\(field.name)"
-        if element {
-            let dims = field.type.arrayDimensions?.count ?? (field.type.flexibleArray == true ? 1 : 0)
-            s += String(repeating: "[0]", count: dims)
-        }
-        return s
+    /// How many `[0]` reach a field's element: its array dimensions (a flexible array counts one).
+    static func dimensions(_ type: FieldType) -> Int {
+        type.arrayDimensions?.count ?? (type.flexibleArray == true ? 1 : 0)
     }
 
     /// Whether the model gives (or should give) a signedness for this field's type.
@@ -152,103 +240,5 @@ public enum ProbeBuilder {
             return byte >= 0x20 && byte < 0x7F && !(previous == UInt8(ascii: "*") && byte == UInt8(ascii: "/"))
         }) { return s }
         return s.replacingOccurrences(of: "*/", with: "* /").split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
-
-    /// Builds one translation unit.
-    static func build(_ snapshot: ABISnapshot, headers: [String], records: [Int], constants: [Int],
-                      excluding: Set<CheckKey>) -> Probe {
-        var lines: [String] = []
-        var lineKeys: [Int: CheckKey] = [:]
-        var checks: [ProbeCheck] = []
-        var bitfields: [BitfieldProbe] = []
-        func emit(_ s: String, key: CheckKey? = nil) {
-            lines.append(s)
-            if let key { lineKeys[lines.count] = key }
-        }
-        func check(_ key: CheckKey, _ expression: String, _ note: String) {
-            guard !excluding.contains(key) else { return }
-            checks.append(ProbeCheck(key: key, expression: expression))
-            emit("\t/* \(checks.count + 1): \(comment(note)) */ (unsigned long long)(\(expression)),", key: key)
-        }
-
-        emit("/* Generated by abigen verify: every number of the ABI model as a compile-time constant. */")
-        emit("/* Read back from the object file's data; never run. Do not edit. */")
-        for h in headers {
-            emit(h.hasPrefix("/") ? "#include \"\(h)\"" : "#include <\(h)>")
-        }
-        // Headers sometimes define member names as macros (`#define pn_data pn_msg_u.base.pn_data`); the
-        // probe names members by their real path, so such macros must not expand here.
-        let macroNames = Set(snapshot.skippedMacros.map(\.name))
-        var memberWords = Set<String>()
-        for ri in records { for f in snapshot.records[ri].fields { for w in f.name.split(separator: ".") { memberWords.insert(String(w)) } } }
-        for m in macroNames.intersection(memberWords).sorted() { emit("#undef \(m)") }
-        emit("")
-        emit("__attribute__((section(\".abigen_probe\"), used, aligned(8)))")
-        emit("const unsigned long long \(valuesSymbol)[] = {")
-        let headerLine = lines.count   // the magic/count line is patched in once the count is known
-        emit("")
-
-        for ri in records {
-            let r = snapshot.records[ri]
-            let t = r.cName
-            check(CheckKey(.record(ri), .size), "sizeof(\(t))", "\(t) size")
-            check(CheckKey(.record(ri), .alignment), "_Alignof(\(t))", "\(t) alignment")
-            for (fi, f) in r.fields.enumerated() {
-                let subject = ProbeSubject.field(record: ri, field: fi)
-                let label = "\(t).\(f.name)"
-                if f.isBitfield {
-                    // Position and width come from the bitfield object; signedness and type size from the spelling,
-                    // when it is a type name a probe can compile (`enum <unnamed>` is not, and C has no typeof of
-                    // a bitfield).
-                    guard SnapshotText.isTypeName(f.type.spelling) else { continue }
-                    if hasSignedness(f.type) {
-                        check(CheckKey(subject, .signedness), "((\(f.type.spelling))-1 < 0)", "\(label) signedness")
-                    }
-                    check(CheckKey(subject, .elementSize), "sizeof(\(f.type.spelling))", "\(label) type size")
-                    continue
-                }
-                check(CheckKey(subject, .offset), "__builtin_offsetof(\(t), \(f.name))", "\(label) offset")
-                if !(f.type.flexibleArray == true || (f.type.arrayDimensions?.contains(0) ?? false)) {   // not a variable tail
-                    check(CheckKey(subject, .fieldSize), "sizeof(\(member(r, f, element: false)))", "\(label) size")
-                }
-                check(CheckKey(subject, .elementSize), "sizeof(\(member(r, f, element: true)))", "\(label) element size")
-                if hasSignedness(f.type) {
-                    check(CheckKey(subject, .signedness), "((__typeof__(\(member(r, f, element: true))))-1 < 0)",
-                          "\(label) signedness")
-                }
-            }
-        }
-        var enumsSeen = Set<String>()
-        for ci in constants {
-            let c = snapshot.constants[ci]
-            check(CheckKey(.constant(ci), .value), "(unsigned long long)(\(c.name))", "\(c.name) value")
-            check(CheckKey(.constant(ci), .constantSize), "sizeof(\(c.name))", "\(c.name) size")
-            check(CheckKey(.constant(ci), .constantSignedness), "((__typeof__(\(c.name)))-1 < 0)", "\(c.name) signedness")
-            if c.origin == .enumerator, let tag = c.enumName, c.enumType != nil, enumsSeen.insert(tag).inserted {
-                check(CheckKey(.enumeration(tag), .enumSize), "sizeof(enum \(tag))", "enum \(tag) size")
-                check(CheckKey(.enumeration(tag), .enumSignedness), "((enum \(tag))-1 < 0)", "enum \(tag) signedness")
-            }
-        }
-        emit("};")
-        lines[headerLine] = "\t0x\(String(magic, radix: 16))ULL, \(checks.count)ULL,"
-
-        var bitfieldLines: [String] = []
-        for ri in records {
-            let r = snapshot.records[ri]
-            for (fi, f) in r.fields.enumerated() where f.isBitfield {
-                let key = CheckKey(.field(record: ri, field: fi), .bitOffset)
-                guard !excluding.contains(key) else { continue }
-                let symbol = "\(bitfieldSymbolPrefix)\(ri)_\(fi)"
-                bitfields.append(BitfieldProbe(key: key, symbol: symbol))
-                bitfieldLines.append("const \(r.cName) \(symbol) = { .\(f.name) = -1 }; /* \(comment(r.cName + "." + f.name)) */")
-            }
-        }
-        if !bitfieldLines.isEmpty {
-            emit("")
-            emit("/* Bitfields: one object each, only that field set to all ones; the set bits are its position. */")
-            for (line, b) in zip(bitfieldLines, bitfields) { emit(line, key: b.key) }
-        }
-        return Probe(source: lines.joined(separator: "\n") + "\n", headers: headers, checks: checks,
-                     bitfields: bitfields, lineKeys: lineKeys)
     }
 }

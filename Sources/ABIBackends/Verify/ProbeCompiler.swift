@@ -66,11 +66,11 @@ struct ProbeCompiler {
                                            constants: unit.constants, excluding: [])
             let source = directory + "/probe\(ui + 1).c"
             let result: Result<Probe, VerifyError>
-            do {
-                try probe.source.write(toFile: source, atomically: true, encoding: .utf8)
+            do throws(VerifyError) {
+                try probe.write(to: source)
                 result = .success(probe)
             } catch {
-                result = .failure(VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error)))
+                result = .failure(error)
             }
             built.withLock { $0[ui] = result }
         }
@@ -83,7 +83,9 @@ struct ProbeCompiler {
             }
         }
         guard probes.count == units.count else { return [] }
-        let sizes = probes.map(\.source.utf8.count)
+        // A unit costs its text, and a start (the compiler and assembler, the unit's headers) worth about as much
+        // as 100 kB of checks, which spreads a dozen small units over the invocations instead of onto one.
+        let sizes = probes.map { $0.text.count + 100_000 }
         let groups = Self.groups(sizes: sizes, count: min(ProcessInfo.processInfo.activeProcessorCount, units.count))
         let (compiler, baseArgs) = (self.compiler, self.baseArgs)
         let results = Locked([Result<Int32, ProcessRunnerError>?](repeating: nil, count: groups.count))
@@ -148,9 +150,7 @@ struct ProbeCompiler {
             round += 1
             probe = ProbeBuilder.build(snapshot, headers: unit.headers, records: unit.records,
                                        constants: unit.constants, excluding: Set(failed.keys))
-            do { try probe.source.write(toFile: source, atomically: true, encoding: .utf8) } catch {
-                throw VerifyError.cannotWriteProbe(path: source, reason: VerifyError.reason(error))
-            }
+            try probe.write(to: source)
             try? FileManager.default.removeItem(atPath: object)
             let (status, output) = try run(["-c", "-o", object, source] + baseArgs, log: log)
             if status == 0 { break }
@@ -162,7 +162,10 @@ struct ProbeCompiler {
                     ?? "\(compilerName) exited with status \(status) and no message"
                 throw VerifyError.compileFailed(firstError: first, probePath: keep ? source : "")
             }
-            for (key, message) in attributed where failed[key] == nil { failed[key] = message }
+            let sharing = probe.sharing(attributed.keys)
+            for (key, message) in attributed {
+                for k in [key] + (sharing[key] ?? []) where failed[k] == nil { failed[k] = message }
+            }
         }
         return (probe, object)
     }
@@ -171,6 +174,12 @@ struct ProbeCompiler {
     func triple(target: String?, machine: ELFFile.Machine?) -> String {
         if let t = target { return t }
         let r = try? ProcessRunner.run(compiler, ["-dumpmachine"], log: directory + "/dumpmachine.log")
+        return triple(target: nil, machine: machine, dumped: r)
+    }
+
+    /// `target`, else the triple in `dumped` (the output of `-dumpmachine`, run already), else the object's architecture.
+    func triple(target: String?, machine: ELFFile.Machine?, dumped r: (status: Int32, output: String)?) -> String {
+        if let t = target { return t }
         let status = r?.status ?? 1
         let out = r?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return status == 0 && !out.isEmpty ? out : (machine?.description ?? "host")

@@ -83,74 +83,77 @@ extension Verifier {
                 if let error = m.failedChecks[key] {
                     out.append(Mismatch(subject: subject, field: field, property: .compiles,
                                         snapshot: "\(key.property.rawValue) \(expected)", compiler: error))
-                } else if let got = m.values[key], got != UInt64(truncatingIfNeeded: expected) {
+                } else if let got = m.value(key), got != UInt64(truncatingIfNeeded: expected) {
                     out.append(Mismatch(subject: subject, field: field, property: key.property,
                                         snapshot: String(expected), compiler: String(got)))
                 }
             }
             number(CheckKey(.record(ri), .size), r.size)
             number(CheckKey(.record(ri), .alignment), r.alignment)
-            for (fi, f) in r.fields.enumerated() {
+            let fs = r.fields
+            for fi in fs.indices {
                 fields += 1
                 let s = ProbeSubject.field(record: ri, field: fi)
                 // A field that does not compile (misnamed, wrong type spelling) is one mismatch, not one per check.
-                let failedKey = [ABIProperty.offset, .bitOffset, .fieldSize, .elementSize, .signedness]
+                let failedKey = m.failedChecks.isEmpty ? nil : [ABIProperty.offset, .bitOffset, .fieldSize, .elementSize, .signedness]
                     .map { CheckKey(s, $0) }.first { m.failedChecks[$0] != nil }
                 if let error = failedKey.flatMap({ m.failedChecks[$0] }) {
+                    let f = fs[fi]
                     let place = f.isBitfield ? "bitfield at bit \(f.bitOffset.map(String.init) ?? "?")" : "field at offset \(f.offset)"
                     out.append(Mismatch(subject: subject, field: f.name, property: .compiles, snapshot: place,
                                         compiler: error))
                     continue
                 }
-                if f.isBitfield {
-                    number(CheckKey(s, .bitOffset), f.bitOffset ?? -1, f.name)
-                    number(CheckKey(s, .bitWidth), f.bitWidth ?? -1, f.name)
+                if fs[fi].isBitfield {
+                    number(CheckKey(s, .bitOffset), fs[fi].bitOffset ?? -1, fs[fi].name)
+                    number(CheckKey(s, .bitWidth), fs[fi].bitWidth ?? -1, fs[fi].name)
                 }
-                number(CheckKey(s, .offset), f.offset, f.name)
-                if !f.isBitfield && f.type.isVariableTail {
-                    if f.size != 0 {
-                        out.append(Mismatch(subject: subject, field: f.name, property: .fieldSize,
-                                            snapshot: String(f.size), compiler: "0 (zero-length or flexible array)"))
+                number(CheckKey(s, .offset), fs[fi].offset, fs[fi].name)
+                if !fs[fi].isBitfield && fs[fi].type.isVariableTail {
+                    if fs[fi].size != 0 {
+                        out.append(Mismatch(subject: subject, field: fs[fi].name, property: .fieldSize,
+                                            snapshot: String(fs[fi].size), compiler: "0 (zero-length or flexible array)"))
                     }
                 } else {
-                    number(CheckKey(s, .fieldSize), f.size, f.name)
+                    number(CheckKey(s, .fieldSize), fs[fi].size, fs[fi].name)
                 }
-                number(CheckKey(s, .elementSize), f.type.scalarSize, f.name)
-                if let got = m.values[CheckKey(s, .signedness)], f.type.signed != (got != 0) {
-                    out.append(Mismatch(subject: subject, field: f.name, property: .signedness,
-                                        snapshot: signedness(f.type.signed), compiler: signedness(got != 0)))
+                number(CheckKey(s, .elementSize), fs[fi].type.scalarSize, fs[fi].name)
+                if let got = m.value(CheckKey(s, .signedness)), fs[fi].type.signed != (got != 0) {
+                    out.append(Mismatch(subject: subject, field: fs[fi].name, property: .signedness,
+                                        snapshot: signedness(fs[fi].type.signed), compiler: signedness(got != 0)))
                 }
             }
         }
         var enumsSeen = Set<String>()
+        let cs = snapshot.constants
         for ci in constants {
-            let c = snapshot.constants[ci]
             if let error = m.failedChecks[CheckKey(.constant(ci), .value)] {
-                out.append(Mismatch(subject: c.name, property: .compiles, snapshot: "value \(c.value)", compiler: error))
+                out.append(Mismatch(subject: cs[ci].name, property: .compiles, snapshot: "value \(cs[ci].value)", compiler: error))
                 continue
             }
-            let measuredSigned = m.values[CheckKey(.constant(ci), .constantSignedness)].map { $0 != 0 }
-            if let got = m.values[CheckKey(.constant(ci), .value)], got != c.value.bitPattern {
+            let measuredSigned = m.value(CheckKey(.constant(ci), .constantSignedness)).map { $0 != 0 }
+            if let got = m.value(CheckKey(.constant(ci), .value)), got != cs[ci].value.bitPattern {
                 let shown = measuredSigned == true ? String(Int64(bitPattern: got)) : String(got)
-                out.append(Mismatch(subject: c.name, property: .value, snapshot: c.value.description, compiler: shown))
+                out.append(Mismatch(subject: cs[ci].name, property: .value, snapshot: cs[ci].value.description, compiler: shown))
             }
-            if let got = m.values[CheckKey(.constant(ci), .constantSize)], got != UInt64(truncatingIfNeeded: c.size) {
-                out.append(Mismatch(subject: c.name, property: .constantSize, snapshot: String(c.size), compiler: String(got)))
+            if let got = m.value(CheckKey(.constant(ci), .constantSize)), got != UInt64(truncatingIfNeeded: cs[ci].size) {
+                out.append(Mismatch(subject: cs[ci].name, property: .constantSize, snapshot: String(cs[ci].size),
+                                    compiler: String(got)))
             }
-            if let got = measuredSigned, got != c.signed {
-                out.append(Mismatch(subject: c.name, property: .constantSignedness, snapshot: signedness(c.signed),
+            if let got = measuredSigned, got != cs[ci].signed {
+                out.append(Mismatch(subject: cs[ci].name, property: .constantSignedness, snapshot: signedness(cs[ci].signed),
                                     compiler: signedness(got)))
             }
-            if c.origin == .enumerator, let tag = c.enumName, let et = c.enumType, enumsSeen.insert(tag).inserted {
+            if cs[ci].origin == .enumerator, let tag = cs[ci].enumName, let et = cs[ci].enumType, enumsSeen.insert(tag).inserted {
                 let subject = "enum \(tag)"
                 for (key, expected) in [(CheckKey(.enumeration(tag), .enumSize), et.size)] {
                     if let error = m.failedChecks[key] {
                         out.append(Mismatch(subject: subject, property: .compiles, snapshot: "size \(expected)", compiler: error))
-                    } else if let got = m.values[key], got != UInt64(truncatingIfNeeded: expected) {
+                    } else if let got = m.value(key), got != UInt64(truncatingIfNeeded: expected) {
                         out.append(Mismatch(subject: subject, property: .enumSize, snapshot: String(expected), compiler: String(got)))
                     }
                 }
-                if let got = m.values[CheckKey(.enumeration(tag), .enumSignedness)].map({ $0 != 0 }), got != et.signed {
+                if let got = m.value(CheckKey(.enumeration(tag), .enumSignedness)).map({ $0 != 0 }), got != et.signed {
                     out.append(Mismatch(subject: subject, property: .enumSignedness, snapshot: signedness(et.signed),
                                         compiler: signedness(got)))
                 }

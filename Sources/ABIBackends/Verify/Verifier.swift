@@ -82,12 +82,16 @@ public enum VerifyError: Error, CustomStringConvertible, Sendable {
 
 /// What the compiler measured for a snapshot.
 public struct Measurement: Sendable {
+    /// The measured numbers, laid out over the snapshot.
+    var table: MeasuredValues
+    /// The snapshot that was measured.
+    var snapshot: ABISnapshot
     /// Every measured number by check (bitfields: `.bitOffset`, `.bitWidth`, `.offset`, `.fieldSize` from the set bits).
-    public var values: [CheckKey: UInt64]
+    public var values: [CheckKey: UInt64] { table.dictionary }
     /// Checks that did not compile, with the compiler's error.
     public var failedChecks: [CheckKey: String]
     /// A copy of the snapshot with every measured number replaced by the compiler's (unmeasured ones kept).
-    public var measured: ABISnapshot
+    public var measured: ABISnapshot { ProbeDecoder.apply({ table[$0] }, to: snapshot) }
     /// `cc (x86_64-linux-gnu)`.
     public var compilerDescription: String
     /// The architecture of the compiled object (`x86_64`, `i386`, `aarch64`, `arm`).
@@ -96,14 +100,23 @@ public struct Measurement: Sendable {
     public var compileSeconds: Double
     /// The probe directory when it was kept.
     public var probeDirectory: String?
+
+    /// The number measured for `key`, if any (as `values[key]`, without building the dictionary).
+    func value(_ key: CheckKey) -> UInt64? { table[key] }
 }
 
 /// Proves an ``ABISnapshot`` against a real C compiler: builds a probe, compiles it, reads the object's data back.
 public enum Verifier {
     /// Measures the snapshot with the compiler and compares: the report lists every disagreement.
     public static func verify(_ snapshot: ABISnapshot, options: VerifyOptions = .init()) throws -> VerificationReport {
-        let m = try measure(snapshot, options: options)
-        return report(snapshot, measurement: m)
+        var removal: (@Sendable () -> Void)?
+        let m = try measure(snapshot, options: options, handingOver: &removal)
+        // The probe directory is removed while the report is made; both are done before this returns.
+        let removed = DispatchGroup()
+        if let removal { DispatchQueue.global().async(group: removed, execute: removal) }
+        let r = report(snapshot, measurement: m)
+        removed.wait()
+        return r
     }
 
     /// Compiles the probes and reads every measured value back from the objects' data. With several translation
@@ -111,6 +124,16 @@ public enum Verifier {
     /// its invocation fails, and once more per round of checks that do not compile (left out, reported). Without
     /// `--target`, one more invocation (`-dumpmachine`) names the compiler's triple.
     public static func measure(_ snapshot: ABISnapshot, options: VerifyOptions = .init()) throws -> Measurement {
+        var removal: (@Sendable () -> Void)?
+        let m = try measure(snapshot, options: options, handingOver: &removal)
+        removal?()
+        return m
+    }
+
+    /// ``measure(_:options:)``, handing the removal of the probe directory (when it is not kept) to the caller once
+    /// the measurement is made; on an error the directory is removed before this throws.
+    static func measure(_ snapshot: ABISnapshot, options: VerifyOptions,
+                        handingOver removal: inout (@Sendable () -> Void)?) throws -> Measurement {
         let compilerName = options.resolvedCompiler
         guard ProcessRunner.executablePath(compilerName) != nil else { throw VerifyError.compilerNotFound(compilerName) }
         let fm = FileManager.default
@@ -120,15 +143,26 @@ public enum Verifier {
         }
         let keep = options.keepProbe
         if !keep { InterruptCleanup.register(path: dir) }
-        defer {
-            if !keep {
-                InterruptCleanup.remove(dir)
-                InterruptCleanup.unregister(path: dir)
+        let remove: @Sendable () -> Void = {
+            InterruptCleanup.remove(dir)
+            InterruptCleanup.unregister(path: dir)
+        }
+        var handedOver = false
+        defer { if !keep && !handedOver { remove() } }
+        var compiler = try ProbeCompiler(options: options, snapshot: snapshot, directory: dir)
+        // Without a target, the compiler names its triple (`-dumpmachine`) while the probes are built and compiled.
+        let dumpmachine = Locked<(status: Int32, output: String)?>(nil)
+        let dumped = DispatchGroup()
+        defer { dumped.wait() }   // before the directory holding its log is removed
+        if options.target == nil {
+            let (path, log) = (compiler.compiler, dir + "/dumpmachine.log")
+            DispatchQueue.global().async(group: dumped) {
+                let r = try? ProcessRunner.run(path, ["-dumpmachine"], log: log)
+                dumpmachine.withLock { $0 = r }
             }
         }
-        var compiler = try ProbeCompiler(options: options, snapshot: snapshot, directory: dir)
 
-        var values: [CheckKey: UInt64] = [:]
+        var values = MeasuredValues(snapshot: snapshot)
         var failed: [CheckKey: String] = [:]
         var machine: ELFFile.Machine?
         let units = ProbeBuilder.assignment(snapshot)
@@ -146,13 +180,15 @@ public enum Verifier {
                 throw VerifyError.unreadableObject(path: object, reason: "\(error)")
             }
             machine = elf.machine
-            values.reserveCapacity(values.count + probe.checks.count + 4 * probe.bitfields.count)
-            for (key, value) in try ProbeDecoder.decode(elf, probe: probe, object: object) where failedBefore[key] == nil {
-                values[key] = value
-            }
+            try ProbeDecoder.decode(elf, probe: probe, object: object, into: &values, skipping: failedBefore)
         }
-        let triple = compiler.triple(target: options.target, machine: machine)
-        return Measurement(values: values, failedChecks: failed, measured: ProbeDecoder.apply(values, to: snapshot),
+        dumped.wait()
+        let triple = compiler.triple(target: options.target, machine: machine, dumped: dumpmachine.withLock { $0 })
+        if !keep {
+            handedOver = true
+            removal = remove
+        }
+        return Measurement(table: values, snapshot: snapshot, failedChecks: failed,
                            compilerDescription: "\(compilerName) (\(triple))",
                            objectArchitecture: machine?.description ?? "none", compileSeconds: compiler.seconds,
                            probeDirectory: keep ? dir : nil)
