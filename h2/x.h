@@ -1,3 +1,0 @@
-#define static
-#define OK 7
-#define BIG 5000000000
