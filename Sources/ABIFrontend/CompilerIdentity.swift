@@ -1,3 +1,4 @@
+import ABIModel
 import Foundation
 
 /// Whether the headers of a unit could see a difference between clang's identity and gcc's (``GCCIdentity``).
@@ -38,9 +39,9 @@ enum CompilerIdentity {
             }
             digits = 0
             guard b == UInt8(ascii: "_"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "_"),
-                  i == 0 || !isIdentifierByte(bytes[i - 1]) else { i += 1; continue }
+                  i == 0 || !SnapshotText.isIdentifierByte(bytes[i - 1]) else { i += 1; continue }
             var end = i
-            while end < bytes.count, isIdentifierByte(bytes[end]) { end += 1 }
+            while end < bytes.count, SnapshotText.isIdentifierByte(bytes[end]) { end += 1 }
             let word = bytes[i..<end]
             if word.starts(with: "__clang".utf8) { return false }
             if word.starts(with: "__GNUC".utf8) {
@@ -61,17 +62,12 @@ enum CompilerIdentity {
         skipBlanks()
         if j > 0, bytes[j - 1] == UInt8(ascii: "(") { j -= 1; skipBlanks() }
         var k = j
-        while k > 0, isIdentifierByte(bytes[k - 1]) { k -= 1 }
+        while k > 0, SnapshotText.isIdentifierByte(bytes[k - 1]) { k -= 1 }
         let word = bytes[k..<j]
         if word.elementsEqual("defined".utf8) { return true }
         guard word.elementsEqual("ifdef".utf8) || word.elementsEqual("ifndef".utf8) else { return false }
         j = k
         skipBlanks()
         return j > 0 && bytes[j - 1] == UInt8(ascii: "#")
-    }
-
-    static func isIdentifierByte(_ b: UInt8) -> Bool {
-        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
     }
 }

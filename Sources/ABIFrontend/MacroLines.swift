@@ -50,7 +50,7 @@ struct MacroLines {
                     j += word.count
                     while j < n, isBlank(bytes[j]) { j += 1 }
                     let start = j
-                    while j < n, CompilerIdentity.isIdentifierByte(bytes[j]) { j += 1 }
+                    while j < n, SnapshotText.isIdentifierByte(bytes[j]) { j += 1 }
                     if j > start, !(bytes[start] >= UInt8(ascii: "0") && bytes[start] <= UInt8(ascii: "9")) {
                         names.append(String(decoding: bytes[start..<j], as: UTF8.self))
                     }

@@ -77,6 +77,11 @@ public enum SnapshotText {
         }
     }
 
+    /// True for a byte of a C identifier: `[A-Za-z0-9_]`.
+    public static func isIdentifierByte(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || (b >= 0x30 && b <= 0x39)
+    }
+
     /// True for a C identifier: `[A-Za-z_][A-Za-z0-9_]*`.
     public static func isIdentifier(_ s: String) -> Bool {
         if let answer = s.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in

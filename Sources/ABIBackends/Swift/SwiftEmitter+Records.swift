@@ -270,9 +270,9 @@ extension SwiftEmitter {
             var words: [String] = []
             var i = 0
             while i < bytes.count {
-                guard isIdentifierByte(bytes[i]) else { i += 1; continue }
+                guard SnapshotText.isIdentifierByte(bytes[i]) else { i += 1; continue }
                 let start = i
-                while i < bytes.count && isIdentifierByte(bytes[i]) { i += 1 }
+                while i < bytes.count && SnapshotText.isIdentifierByte(bytes[i]) { i += 1 }
                 if !isDigit(bytes[start]) { words.append(String(decoding: bytes[start..<i], as: UTF8.self)) }
             }
             return words

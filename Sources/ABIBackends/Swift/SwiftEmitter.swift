@@ -71,7 +71,7 @@ public struct SwiftEmitter: Sendable {
 
     /// Text safe inside a `//` comment: one line, no control characters.
     static func oneLine(_ s: String) -> String {
-        if isPrintableASCII(s) { return s }
+        if SnapshotText.isPrintableASCII(s) { return s }   // needs no escaping or replacing
         var out = ""
         out.reserveCapacity(s.utf8.count)
         var lastWasSpace = false
@@ -87,14 +87,9 @@ public struct SwiftEmitter: Sendable {
         return out
     }
 
-    /// Whether every byte of `s` is printable ASCII (space through `~`): such text needs no escaping or replacing.
-    static func isPrintableASCII(_ s: String) -> Bool {
-        s.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 &- 0x20 < 0x5F } } ?? s.utf8.allSatisfy { $0 &- 0x20 < 0x5F }
-    }
-
     /// A Swift string literal with these contents.
     static func stringLiteral(_ s: String) -> String {
-        if isPrintableASCII(s), !s.utf8.contains(UInt8(ascii: "\"")), !s.utf8.contains(UInt8(ascii: "\\")) { return "\"" + s + "\"" }
+        if SnapshotText.isPrintableASCII(s), !s.utf8.contains(UInt8(ascii: "\"")), !s.utf8.contains(UInt8(ascii: "\\")) { return "\"" + s + "\"" }
         var out = "\""
         for ch in s.unicodeScalars {
             switch ch {

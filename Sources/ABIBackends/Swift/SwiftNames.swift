@@ -33,7 +33,7 @@ extension SwiftEmitter {
 
     /// `s` as a Swift identifier: characters outside `[A-Za-z0-9_]` become `_`, and a leading digit gets a `_` before it.
     static func sanitized(_ s: String) -> String {
-        if let first = s.utf8.first, !isDigit(first), s.utf8.allSatisfy(isIdentifierByte) { return s }
+        if SnapshotText.isIdentifier(s) { return s }
         var out = ""
         for u in s.unicodeScalars {
             let ok = (u >= "a" && u <= "z") || (u >= "A" && u <= "Z") || (u >= "0" && u <= "9") || u == "_"
@@ -46,10 +46,6 @@ extension SwiftEmitter {
     /// `[0-9]`.
     static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
-    /// `[A-Za-z0-9_]`.
-    static func isIdentifierByte(_ b: UInt8) -> Bool {
-        isDigit(b) || (b | 0x20) &- UInt8(ascii: "a") < 26 || b == UInt8(ascii: "_")
-    }
 
     /// Whether `s` has a `.` (a flattened member name). ASCII names (all of them in practice) are searched byte by byte.
     static func hasDot(_ s: String) -> Bool {
