@@ -122,13 +122,7 @@ extension Frontend {
                 return .failed(frontendError(err, headers: headers, options: options), culprits: culprits)
             }
             triple = tu.triple
-            reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
-            // File handles are only valid while `tu` lives: the cache lives and dies with this unit.
-            var files = FileCache()
-            let topLevel = tu.root.children
-            reader.walk(topLevel, files: &files)
-            options.diagnostics?.phase("walk declarations")
-            candidates = collectMacros(topLevel, tu: tu, options: options, reader: &reader, files: &files)
+            candidates = read(tu, headers: headers, options: options, reader: &reader).candidates
         }
         try evaluateMacros(candidates, includeLines: includeLines, arguments: args, headers: headers, options: options, reader: &reader)
 
@@ -142,7 +136,7 @@ extension Frontend {
                                      reader: inout Reader, triple: inout String) throws -> GroupResult? {
         let lines = MacroLines(headers: headers, prefixes: options.macroPrefixes)
         let section = lines.text
-        let firstLine = includeLines.split(separator: "\n").count + 1
+        let firstLine = sectionFirstLine(after: includeLines)
         let args = options.clangArguments
         var scratch = reader
         let candidates: [(name: String, definition: String, header: String)]
@@ -160,13 +154,12 @@ extension Frontend {
                 return nil
             }
             guard sectionIsWhole(tu.root.children, begin: includeLines.utf8.count,
-                                 end: includeLines.utf8.count + section.utf8.count - sectionEnd.utf8.count) else { return nil }
-            scratch.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
-            var files = FileCache()
-            let topLevel = tu.root.children
-            scratch.walk(topLevel, files: &files)
-            options.diagnostics?.phase("walk declarations")
-            candidates = collectMacros(topLevel, tu: tu, options: options, reader: &scratch, files: &files)
+                                 end: includeLines.utf8.count + section.utf8.count - sectionEnd.utf8.count) else {
+                options.diagnostics?.phase("two parses instead: the end of a header took in the macro section")
+                return nil
+            }
+            let topLevel: [Cursor]
+            (topLevel, candidates) = read(tu, headers: headers, options: options, reader: &scratch)
             var slots: [(line: Int, variable: Int)] = []
             for c in candidates {
                 guard let k = lines.index[c.name] else {
@@ -187,6 +180,19 @@ extension Frontend {
         options.diagnostics?.phase("evaluate macros")
         reader = scratch
         return .parsed
+    }
+
+    /// Walks a parsed unit of `headers` into `reader` and collects its macro candidates; returns the unit's top-level
+    /// cursors with them.
+    static func read(_ tu: TranslationUnit, headers: [(label: String, path: String)], options: ParseOptions,
+                     reader: inout Reader) -> (topLevel: [Cursor], candidates: [(name: String, definition: String, header: String)]) {
+        reader.selected = Dictionary(headers.map { ($0.path, $0.label) }, uniquingKeysWith: { a, _ in a })
+        // File handles are only valid while `tu` lives: the cache lives and dies with this call.
+        var files = FileCache()
+        let topLevel = tu.root.children
+        reader.walk(topLevel, files: &files)
+        options.diagnostics?.phase("walk declarations")
+        return (topLevel, collectMacros(topLevel, tu: tu, options: options, reader: &reader, files: &files))
     }
 
     /// Whether the section's opening and closing declarations are valid variables at file scope, each a declaration

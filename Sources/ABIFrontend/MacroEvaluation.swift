@@ -96,6 +96,11 @@ extension Frontend {
         return text + sectionEnd
     }
 
+    /// The line of a unit on which the macro section after `includeLines` (one `#include` per line) begins.
+    static func sectionFirstLine(after includeLines: String) -> Int {
+        includeLines.utf8.count { $0 == UInt8(ascii: "\n") } + 1
+    }
+
     /// The line (as clang reports locations: in the file, not after `#line`) of evaluation `k` of a section that
     /// begins on `firstLine`; with k = the number of names, the line of ``sectionEnd`` plus one.
     static func sectionLine(_ k: Int, firstLine: Int) -> Int {
@@ -145,7 +150,7 @@ extension Frontend {
     /// line still swallowed then keeps "not a constant expression".
     static func evaluate(_ names: [String], definitions: [String], includeLines: String, arguments: [String],
                          headers: [(label: String, path: String)]) throws -> MacroValues {
-        let firstLine = includeLines.split(separator: "\n").count + 1
+        let firstLine = sectionFirstLine(after: includeLines)
         var outcomes = [MacroOutcome](repeating: .skipped("not a constant expression"), count: names.count)
         var first: MacroValues?
         var pending = names.indices.filter { isBalanced(definitions[$0]) } + names.indices.filter { !isBalanced(definitions[$0]) }
@@ -172,8 +177,8 @@ extension Frontend {
     }
 
     /// The outcome of each slot (the line of a macro's evaluation and the number of its variable) in a parsed unit;
-    /// `lost` lists the slots whose variable is missing with no error on their line (a guard that did not hold, or
-    /// a line swallowed by the one before it).
+    /// `lost` lists the slots whose variable is missing from file scope with no error on their line (a line
+    /// swallowed by one before it).
     static func values(_ etu: TranslationUnit, diagnostics: [ClangDiagnostic], topLevel: [Cursor],
                        slots: [(line: Int, variable: Int)]) -> (values: MacroValues, lost: [Int]) {
         var errorsByLine: [Int: String] = [:]

@@ -38,6 +38,7 @@ struct MacroLines {
         var i = 0
         let n = bytes.count
         func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        let word = Array("define".utf8)
         while i < n {
             // at the start of a line
             var j = i
@@ -45,7 +46,6 @@ struct MacroLines {
             if j < n, bytes[j] == UInt8(ascii: "#") {
                 j += 1
                 while j < n, isBlank(bytes[j]) { j += 1 }
-                let word = Array("define".utf8)
                 if j + word.count < n, bytes[j..<(j + word.count)].elementsEqual(word), isBlank(bytes[j + word.count]) {
                     j += word.count
                     while j < n, isBlank(bytes[j]) { j += 1 }
