@@ -210,6 +210,13 @@ struct BadInputMatrixTests {
             inv.environment = ["ABIGEN_LIBCLANG": "libclang.so"]
             return inv
         },
+        // Outside review of the one-parse frontend: a header whose last declaration lacks its ';' was taken in by the
+        // macro section after it and accepted; it must fail with clang's error in the header, as cc does.
+        BadInputCase("a header whose last struct lacks its ';'", .frontend) { f in
+            let dir = try f.caseDirectory("missing-semicolon")
+            try Data("#ifndef X_H\n#define X_H\nstruct s { int a; }\n#endif\n".utf8).write(to: URL(fileURLWithPath: dir + "/x.h"))
+            return Invocation(arguments: ["--headers", dir, "--header", "x.h", "--preset", "none"], mentions: ["x.h:3:20", "expected ';' after struct"])
+        },
         // A header found for no target: the matrix cannot run at all (2), it is not a failed check (1).
         BadInputCase("matrix with a missing header") { f in
             Invocation(arguments: ["matrix", "--headers", f.dir, "--header", "none.h", "--preset", "none"], mentions: ["none.h"])
