@@ -122,12 +122,20 @@ func cleanDefinition(_ bytes: ArraySlice<UInt8>) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
+/// Whether a token is already what `joinTokens` makes of it: ASCII, no newline, no blank at either end (almost every
+/// token), so the Foundation replacing and trimming can be skipped.
+func isPlainToken(_ t: String) -> Bool {
+    let u = t.utf8
+    guard let first = u.first, let last = u.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09 else { return false }
+    return u.allSatisfy { $0 < 0x80 && $0 != 0x0a }
+}
+
 /// Joins macro tokens the way people write them: `(1U << 0)`, `f(a, b)`.
 func joinTokens(_ tokens: [String]) -> String {
     var out = ""
     var previous = ""
     for raw in tokens {
-        let t = raw.replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        let t = isPlainToken(raw) ? raw : raw.replacingOccurrences(of: "\\\n", with: " ").replacingOccurrences(of: "\n", with: " ")
             .trimmingCharacters(in: .whitespaces)
         if t.isEmpty || t == "\\" { continue }
         let tight = out.isEmpty || previous == "(" || previous == "[" || previous == "~" || previous == "!"

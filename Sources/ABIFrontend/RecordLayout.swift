@@ -151,6 +151,8 @@ func integerInfo(_ t: ClangType) -> (size: Int, signed: Bool)? {
 /// Drops the file path clang writes into unnamed types (`struct (unnamed struct at /x/y.h:3:1)` → `struct <unnamed>`),
 /// so output does not depend on where the headers are.
 func stableSpelling(_ s: String) -> String {
+    // Most spellings hold no "(" at all: they are returned without Foundation's searching.
+    guard s.utf8.contains(UInt8(ascii: "(")) else { return s }
     var out = s
     for word in ["unnamed", "anonymous"] {
         while let start = out.range(of: "(\(word) "), let end = out[start.upperBound...].firstIndex(of: ")") {

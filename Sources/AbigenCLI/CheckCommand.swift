@@ -6,6 +6,7 @@ import Foundation
 /// `abigen check --baseline FILE --headers DIR`: the CI form of diff.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",   // spelled out, as in Generate: no String(describing:) at every start
         abstract: "Diff a committed baseline snapshot against today's headers (the one-line CI check).",
         discussion: """
         The same as `abigen diff BASELINE <headers>`: parses the headers with the

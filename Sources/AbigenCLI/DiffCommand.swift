@@ -7,6 +7,7 @@ import Foundation
 /// `abigen diff OLD NEW`: classified ABI changes between two snapshots or header directories.
 struct Diff: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
+        commandName: "diff",   // spelled out, as in Generate: no String(describing:) at every start
         abstract: "Classify every ABI change between two snapshots or header directories (exit 1 if breaking).",
         discussion: """
         OLD and NEW are snapshot files (abigen --format json), BTF files (a raw

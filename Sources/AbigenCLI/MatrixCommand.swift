@@ -8,6 +8,7 @@ import Synchronization
 /// `abigen matrix`: generate and verify for every available target, against every compiler present.
 struct Matrix: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "matrix",   // spelled out, as in Generate: no String(describing:) at every start
         abstract: "Generate and verify for every available target; print a target × counts table (exit 0 all agree, 1 a mismatch or compiler disagreement, 2 cannot run).",
         discussion: """
         For each target (abigen targets lists them) the headers are parsed with

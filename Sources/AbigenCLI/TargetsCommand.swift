@@ -5,6 +5,7 @@ import Foundation
 /// `abigen targets`: the Linux targets abigen knows and which of them this machine can serve.
 struct Targets: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "targets",   // spelled out, as in Generate: no String(describing:) at every start
         abstract: "List the Linux targets abigen knows, their Debian packages, and which this machine can serve now.",
         discussion: """
         One line per target: triple, byte order, pointer size, include directory,

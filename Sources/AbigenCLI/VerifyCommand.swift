@@ -7,6 +7,7 @@ import Foundation
 /// `abigen verify`: prove every number of a snapshot against the C compiler.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",   // spelled out, as in Generate: no String(describing:) at every start
         abstract: "Prove every size, offset and constant against the C compiler (exit 0 agree, 1 disagree, 2 cannot run).",
         discussion: """
         Parses the headers as `abigen` does (or reads --snapshot FILE, written
