@@ -4,7 +4,7 @@ import Foundation
 /// must be present and not null, an optional one may be absent or null, every value must have exactly its type
 /// (no element of an array is skipped), integers must fit `Int`. Unknown keys are ignored.
 struct JSONObject {
-    let members: [String: JSONValue]
+    let members: JSONMembers
 
     init(_ value: JSONValue, _ what: @autoclosure () -> String) throws {
         guard case .object(let d) = value else { throw schemaError(what(), "expected an object, found \(value.typeName)") }

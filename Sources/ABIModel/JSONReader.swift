@@ -8,13 +8,41 @@ import Foundation
 /// decides; so the two together accept exactly what `JSONDecoder` accepts. The parser is iterative (no recursion:
 /// nesting cannot overflow the stack) and refuses nesting deeper than `JSONDecoder` allows.
 enum JSONValue {
-    case object([String: JSONValue])
+    case object(JSONMembers)
     case array([JSONValue])
     case string(String)
     case int(Int64)
     case uint(UInt64)
     case bool(Bool)
     case null
+}
+
+/// An object's members in document order, keys distinct. Snapshot objects have a dozen keys at most: a linear search
+/// finds one faster than hashing does, and building the object costs no hash table; past ``setThreshold`` keys
+/// (only a hostile document) a set keeps the duplicate check linear.
+struct JSONMembers {
+    private var members: [(key: String, value: JSONValue)] = []
+    private var keySet: Set<String>?
+    static let setThreshold = 16
+
+    init() {}
+
+    /// Adds a member; false (and nothing added) when the key is already there.
+    mutating func insert(_ key: String, _ value: JSONValue) -> Bool {
+        if keySet != nil {
+            guard keySet?.insert(key).inserted == true else { return false }
+        } else {
+            if members.contains(where: { $0.key == key }) { return false }
+            if members.count + 1 >= Self.setThreshold { keySet = Set(members.map(\.key) + [key]) }
+        }
+        members.append((key, value))
+        return true
+    }
+
+    /// The value of `key`, if present.
+    subscript(key: String) -> JSONValue? {
+        members.first(where: { $0.key == key })?.value
+    }
 }
 
 /// Why the fast reader did not accept an input.
@@ -119,7 +147,7 @@ struct JSONParser {
         // Open containers, innermost last: arrays and objects under construction, and each object's pending key.
         var isObject: [Bool] = []
         var arrays: [[JSONValue]] = []
-        var objects: [[String: JSONValue]] = []
+        var objects: [JSONMembers] = []
         var keys: [String] = []
         parsing: while true {
             skipSpace()
@@ -132,10 +160,10 @@ struct JSONParser {
                 skipSpace()
                 if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
                     i += 1
-                    produced = .object([:])
+                    produced = .object(JSONMembers())
                 } else {
                     isObject.append(true)
-                    objects.append(Dictionary(minimumCapacity: 12))
+                    objects.append(JSONMembers())
                     keys.append(try key())
                     continue parsing
                 }
@@ -176,7 +204,7 @@ struct JSONParser {
                 let b = bytes[i]
                 if inObject {
                     let k = keys.removeLast()
-                    if objects[objects.count - 1].updateValue(produced, forKey: k) != nil {
+                    if !objects[objects.count - 1].insert(k, produced) {
                         throw JSONFailure(kind: .declined, message: "\(location(i)): duplicate key '\(k)'")
                     }
                     if b == UInt8(ascii: ",") {

@@ -193,6 +193,30 @@ struct JSONDifferentialTests {
         #expect(e.message.contains("invalid UTF-8"), "\(e.message)")
     }
 
+    @Test("objects past the reader's linear key search (15 to 100,000 keys): read as JSONDecoder reads them; a repeated key is left to JSONDecoder, whichever member it repeats")
+    func wideObjects() throws {
+        let base = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
+        let reference = try ABISnapshot.fastDecode(Data(base.utf8))
+        let open = try #require(base.range(of: "{"))
+        for n in [15, 16, 17, 40, 100_000] {
+            let members = (0..<n).map { "\"k\($0)\":\($0)" }
+            for repeated in [nil, 0, n / 2, n - 1] {
+                var all = members
+                if let r = repeated { all.append("\"k\(r)\":[]") }
+                let text = base.replacingCharacters(in: open, with: "{\"zz_wide\":{" + all.joined(separator: ",") + "},")
+                let data = Data(text.utf8)
+                let foundation = outcome { try JSONDecoder().decode(ABISnapshot.self, from: data) }
+                #expect(outcome { try ABISnapshot.decodeUnvalidated(data, path: "x") } == foundation, "\(n) keys, repeated \(String(describing: repeated))")
+                if repeated == nil {
+                    #expect(try ABISnapshot.fastDecode(data) == reference, "\(n) keys")
+                } else {
+                    let f = try #require(throws: JSONFailure.self) { try ABISnapshot.fastDecode(data) }
+                    #expect(f.kind == .declined && f.message.contains("duplicate key 'k\(repeated ?? 0)'"), "\(f.message)")
+                }
+            }
+        }
+    }
+
     @Test("100,000 levels of nesting: refused with a message, on a thread with a small stack")
     func deepNesting() throws {
         let data = try #require(FileManager.default.contents(atPath: badSnapshotDirectory + "/deep-nesting.json"))
