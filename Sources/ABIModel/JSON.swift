@@ -60,6 +60,10 @@ extension ABISnapshot {
         } catch let f as JSONFailure {
             fast = f
         }
+        // JSONDecoder would refuse a document nested too deep, or trap on it: the fast reader's reason stands.
+        if JSONNesting.exceedsLimit(data) {
+            throw SnapshotError(path: path, message: rejection(foundation: nil, fast: fast))
+        }
         do {
             return try JSONDecoder().decode(ABISnapshot.self, from: data)
         } catch {
@@ -70,6 +74,7 @@ extension ABISnapshot {
     /// Decodes and validates with `JSONDecoder` only (the reference the fast reader is tested against).
     public static func foundationDecode(_ data: Data, path: String) throws -> ABISnapshot {
         let s: ABISnapshot
+        if JSONNesting.exceedsLimit(data) { throw SnapshotError(path: path, message: JSONNesting.message) }
         do {
             s = try JSONDecoder().decode(ABISnapshot.self, from: data)
         } catch {
@@ -80,9 +85,10 @@ extension ABISnapshot {
     }
 
     /// The message for input both readers refuse: the fast reader's when it knows more (a syntax error's line
-    /// and column, a number out of range, a newer schema), else `JSONDecoder`'s (which names the key path).
-    static func rejection(foundation error: Error, fast: JSONFailure) -> String {
-        let specific = foundationMessage(error)
+    /// and column, a number out of range, a newer schema), else `JSONDecoder`'s (which names the key path); nil
+    /// `error` when `JSONDecoder` was not asked (``JSONNesting``).
+    static func rejection(foundation error: Error?, fast: JSONFailure) -> String {
+        let specific = error.flatMap(foundationMessage)
         switch fast.kind {
         case .version: return fast.message
         case .invalid: return specific ?? (fast.keyPath.isEmpty ? fast.message : "not an abigen snapshot: " + fast.message)

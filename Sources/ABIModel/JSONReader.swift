@@ -83,6 +83,38 @@ struct JSONFailure: Error, CustomStringConvertible {
 /// The deepest nesting `JSONDecoder` accepts (and so the fast reader too).
 let maximumJSONDepth = 512
 
+/// Foundation's JSON readers (`JSONDecoder`, `JSONSerialization`) refuse documents nested deeper than
+/// ``maximumJSONDepth``, but trap instead on some of them (513 `[` ending the file: an outside review found it).
+/// abigen asks this before handing any bytes to them, and refuses such a document itself.
+public enum JSONNesting {
+    /// Whether `data` opens more than 512 arrays and objects at once, counted outside strings (exactly as a JSON
+    /// reader counts them in a valid document; in an invalid one, at least as deep as a reader gets before the error).
+    public static func exceedsLimit(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            var depth = 0
+            var inString = false, escaped = false
+            for b in raw {
+                if inString {
+                    if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch b {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > maximumJSONDepth { return true }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+                default: break
+                }
+            }
+            return false
+        }
+    }
+
+    /// The one-line reason for such a document.
+    public static let message = "not valid JSON: nesting deeper than \(maximumJSONDepth) levels"
+}
+
 struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0

@@ -46,6 +46,8 @@ public struct AbigenConfig: Codable, Sendable {
     /// Reads and checks a configuration file: unknown keys and bad values are errors naming the file and the key.
     public static func load(_ path: String) throws -> AbigenConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw ToolError("abigen: \(path): cannot read configuration file") }
+        // Foundation's readers trap on some documents nested too deep (they would refuse them anyway).
+        if JSONNesting.exceedsLimit(data) { throw ToolError("abigen: \(path): \(JSONNesting.message)") }
         try checkKeys(data, path: path)
         let c: AbigenConfig
         do {
