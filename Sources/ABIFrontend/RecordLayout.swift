@@ -149,16 +149,35 @@ func integerInfo(_ t: ClangType) -> (size: Int, signed: Bool)? {
 }
 
 /// Drops the file path clang writes into unnamed types (`struct (unnamed struct at /x/y.h:3:1)` → `struct <unnamed>`),
-/// so output does not depend on where the headers are.
+/// so output does not depend on where the headers are. The text ends at the `)` right after `:LINE:COLUMN`, so a
+/// `)` in a directory name (outside review: `inc)x/y.h`) does not end it early.
 func stableSpelling(_ s: String) -> String {
     // Most spellings hold no "(" at all: they are returned without Foundation's searching.
     guard s.utf8.contains(UInt8(ascii: "(")) else { return s }
     var out = s
     for word in ["unnamed", "anonymous"] {
-        while let start = out.range(of: "(\(word) "), let end = out[start.upperBound...].firstIndex(of: ")") {
+        while let start = out.range(of: "(\(word) ") {
+            let closers = out[start.upperBound...].indices.filter { out[$0] == ")" }
+            guard let end = closers.first(where: { endsLocation(out[start.upperBound..<$0]) }) ?? closers.first else { break }
             out.replaceSubrange(start.lowerBound...end, with: "<\(word)>")
         }
     }
     return out
+}
+
+/// Whether `text` ends in `:LINE:COLUMN` (digits after each colon).
+private func endsLocation(_ text: Substring) -> Bool {
+    var bytes = text.utf8.reversed().makeIterator()
+    for _ in 0..<2 {
+        var digits = 0
+        while let b = bytes.next() {
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") { digits += 1; continue }
+            guard b == UInt8(ascii: ":"), digits > 0 else { return false }
+            digits = -1
+            break
+        }
+        guard digits == -1 else { return false }
+    }
+    return true
 }
 

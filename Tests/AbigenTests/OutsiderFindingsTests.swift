@@ -45,6 +45,28 @@ import Testing
         #expect(skipped == ["OF_BIG", "OF_VIA"])
     }
 
+    /// clang spells an unnamed record with its file (`struct (unnamed struct at DIR/y.h:1:12) *`), which abigen
+    /// drops; a `)` in the directory name ended the dropped text early, so the same header gave another snapshot
+    /// (`struct <unnamed>x/y.h:1:12) *`) and `diff` a respelled-type note. The oracle: the same header elsewhere.
+    @Test func parenthesisInTheHeaderPathDoesNotLeakIntoSpellings() throws {
+        let root = try Repo.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var outputs: [String] = []
+        // (A directory whose own name holds `:LINE:COLUMN)` stays ambiguous; none of these does.)
+        for name in ["plain", "inc)x", "headers (copy)", "x) y(z", "a)b)c"] {
+            let dir = root + "/" + name
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try "struct s { struct { int p; } *ptr; union { int q; } *qp; };\n".write(toFile: dir + "/y.h", atomically: true, encoding: .utf8)
+            let r = try runAbigen(["--headers", dir, "--header", "y.h", "--preset", "none", "--format", "json", "-o", "-"])
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            let snapshot = try ABISnapshot.decode(Data(r.stdout.utf8), path: name)
+            let spellings = snapshot.records.flatMap(\.fields).map(\.type.spelling)
+            outputs.append(spellings.joined(separator: "; "))
+        }
+        #expect(outputs[0] == "struct <unnamed> *; union <unnamed> *", "\(outputs[0])")
+        for (i, o) in outputs.enumerated() { #expect(o == outputs[0], "directory \(i): \(o)") }
+    }
+
     /// `verify --keep-probe` at an existing file printed Foundation's whole NSError dump (`Error Domain=NSCocoaErrorDomain
     /// Code=516 ... UserInfo={...}`) instead of the problem in words.
     @Test func keepProbeAtAFileGivesAShortReason() throws {

@@ -193,12 +193,12 @@ struct JSONDifferentialTests {
         #expect(e.message.contains("invalid UTF-8"), "\(e.message)")
     }
 
-    @Test("objects past the reader's linear key search (15 to 100,000 keys): read as JSONDecoder reads them; a repeated key is left to JSONDecoder, whichever member it repeats")
+    @Test("objects past the reader's linear key search (15 to 100,000 keys, around 16 and 32): read as JSONDecoder reads them; a repeated key is left to JSONDecoder, whichever member it repeats")
     func wideObjects() throws {
         let base = String(decoding: try Sample.valid.jsonData(), as: UTF8.self)
         let reference = try ABISnapshot.fastDecode(Data(base.utf8))
         let open = try #require(base.range(of: "{"))
-        for n in [15, 16, 17, 40, 100_000] {
+        for n in [15, 16, 17, 31, 32, 33, 40, 100_000] {
             let members = (0..<n).map { "\"k\($0)\":\($0)" }
             for repeated in [nil, 0, n / 2, n - 1] {
                 var all = members
