@@ -202,9 +202,9 @@ extension Frontend {
         var found = 0
         for c in topLevel where c.kind == .varDecl {
             let name = c.spelling
-            guard name == "__abigen_section_begin" || name == "__abigen_section_end", !c.isInvalidDeclaration else { continue }
+            guard name == sectionBeginName || name == sectionEndName, !c.isInvalidDeclaration else { continue }
             let extent = c.extentOffsets
-            if extent.file?.name == mainName && extent.start == (name == "__abigen_section_begin" ? begin : end) { found += 1 }
+            if extent.file?.name == mainName && extent.start == (name == sectionBeginName ? begin : end) { found += 1 }
         }
         return found == 2
     }

@@ -78,14 +78,19 @@ extension Frontend {
     /// The line that evaluates macro `name` as `__abigen_macro_<index>`. The static assertion rejects what is not an
     /// integer constant expression in C (an address-constant trick like `((long)&((T *)0)->m)` folds but is not one).
     static func evaluationLine(_ name: String, index: Int) -> String {
-        "static __auto_type __abigen_macro_\(index) = (\(name)); _Static_assert((\(name)) == (\(name)), \"\");\n"
+        "static __auto_type \(macroVariablePrefix)\(index) = (\(name)); _Static_assert((\(name)) == (\(name)), \"\");\n"
     }
+
+    /// The name of macro k's variable is this prefix and k.
+    static let macroVariablePrefix = "__abigen_macro_"
 
     /// The declarations that open and close a macro section. A header that ends inside a declaration (a missing
     /// `;`, an open brace) takes the first in, which then is no longer a declaration of its own at file scope, and
     /// an error at the end of the unit falls after the second, outside the evaluation lines.
-    static let sectionBegin = "static const int __abigen_section_begin = 1;\n"
-    static let sectionEnd = "static const int __abigen_section_end = 1;\n"
+    static let sectionBegin = "static const int \(sectionBeginName) = 1;\n"
+    static let sectionEnd = "static const int \(sectionEndName) = 1;\n"
+    /// The variables ``sectionBegin`` and ``sectionEnd`` declare.
+    static let sectionBeginName = "__abigen_section_begin", sectionEndName = "__abigen_section_end"
 
     /// The part of a unit after its `#include` lines (which end on line `firstLine - 1`): ``sectionBegin`` on
     /// line `firstLine`, then for each name `#line 1` and its evaluation line (so `__LINE__` reads 1 in every unit
@@ -153,7 +158,8 @@ extension Frontend {
         let firstLine = sectionFirstLine(after: includeLines)
         var outcomes = [MacroOutcome](repeating: .skipped("not a constant expression"), count: names.count)
         var first: MacroValues?
-        var pending = names.indices.filter { isBalanced(definitions[$0]) } + names.indices.filter { !isBalanced(definitions[$0]) }
+        let balanced = definitions.map(isBalanced)
+        var pending = names.indices.filter { balanced[$0] } + names.indices.filter { !balanced[$0] }
         for _ in 0..<5 where !pending.isEmpty {
             let etu = try unit(includeLines + macroSection(pending.map { names[$0] }), arguments: arguments, detailed: false, headers: headers)
             let r = values(etu, diagnostics: etu.diagnostics, topLevel: etu.root.children,
@@ -195,7 +201,7 @@ extension Frontend {
         var evaluated: [Int: Cursor] = [:]
         for c in topLevel where c.kind == .varDecl {
             let n = c.spelling
-            guard n.hasPrefix("__abigen_macro_"), let i = Int(n.dropFirst("__abigen_macro_".count)) else { continue }
+            guard n.hasPrefix(macroVariablePrefix), let i = Int(n.dropFirst(macroVariablePrefix.count)) else { continue }
             evaluated[i] = c
         }
         var lost: [Int] = []

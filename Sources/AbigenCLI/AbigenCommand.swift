@@ -58,12 +58,13 @@ public struct AbigenCommand: ParsableCommand {
         OutputFile.reserveStandardDescriptors()
         signal(SIGPIPE, SIG_IGN)   // a closed pipe is a write error reported as one line, not a silent death
         let signals = Interrupts.install()
+        let arguments = Array(CommandLine.arguments.dropFirst())
         // After the signal sources, which can start a dispatch thread: while the preload's dlopen relocates libclang it
         // holds the loader's TLS lock, which every pthread_create waits for (measured: up to 7 ms here).
-        if parsesHeaders(Array(CommandLine.arguments.dropFirst())) { LibClang.preload() }
+        if parsesHeaders(arguments) { LibClang.preload() }
         defer { withExtendedLifetime(signals) {} }
         do {
-            try refuseUnknownHelpTopic(Array(CommandLine.arguments.dropFirst()))
+            try refuseUnknownHelpTopic(arguments)
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

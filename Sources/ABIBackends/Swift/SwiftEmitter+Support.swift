@@ -19,7 +19,7 @@ extension SwiftEmitter {
     /// The template as a generated file carries it: lines starting with `// abigen:` left out, the big-endian block
     /// kept only when `bigEndian`, and a `public ` that starts a line (after its indentation) replaced by `access`.
     static func supportDeclarations(access: String, bigEndian: Bool) -> String {
-        // Byte by byte: the template is ASCII with LF line ends (SwiftEmitterSpeedTests checks), where bytes and
+        // Byte by byte: the template is ASCII with LF line ends (SwiftEmitterFastPathTests checks), where bytes and
         // Characters agree.
         let template = Array(supportTemplate.utf8)
         var out: [UInt8] = []

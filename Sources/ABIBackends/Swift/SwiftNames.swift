@@ -46,7 +46,6 @@ extension SwiftEmitter {
     /// `[0-9]`.
     static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
-
     /// Whether `s` has a `.` (a flattened member name). ASCII names (all of them in practice) are searched byte by byte.
     static func hasDot(_ s: String) -> Bool {
         s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.contains(UInt8(ascii: ".")) : s.contains(".")

@@ -173,8 +173,12 @@ struct ProbeCompiler {
     /// `target`, else the compiler's own triple (`-dumpmachine`), else the object's architecture.
     func triple(target: String?, machine: ELFFile.Machine?) -> String {
         if let t = target { return t }
-        let r = try? ProcessRunner.run(compiler, ["-dumpmachine"], log: directory + "/dumpmachine.log")
-        return triple(target: nil, machine: machine, dumped: r)
+        return triple(target: nil, machine: machine, dumped: Self.dumpMachine(compiler: compiler, directory: directory))
+    }
+
+    /// `COMPILER -dumpmachine`, logged in `directory`; nil when it cannot run.
+    static func dumpMachine(compiler: String, directory: String) -> (status: Int32, output: String)? {
+        try? ProcessRunner.run(compiler, ["-dumpmachine"], log: directory + "/dumpmachine.log")
     }
 
     /// `target`, else the triple in `dumped` (the output of `-dumpmachine`, run already), else the object's architecture.

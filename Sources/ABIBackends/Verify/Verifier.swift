@@ -155,9 +155,9 @@ public enum Verifier {
         let dumped = DispatchGroup()
         defer { dumped.wait() }   // before the directory holding its log is removed
         if options.target == nil {
-            let (path, log) = (compiler.compiler, dir + "/dumpmachine.log")
+            let path = compiler.compiler
             DispatchQueue.global().async(group: dumped) {
-                let r = try? ProcessRunner.run(path, ["-dumpmachine"], log: log)
+                let r = ProbeCompiler.dumpMachine(compiler: path, directory: dir)
                 dumpmachine.withLock { $0 = r }
             }
         }
